@@ -1,0 +1,32 @@
+package dev.looplab.evaluation;
+
+import java.util.Map;
+
+/**
+ * What an evaluator measured for one trial attempt. {@code status} is {@link Status#scored} when
+ * a score exists; keep or discard is decided later by {@link KeepRule} against the current best.
+ */
+public record Measurement(
+        Status status,
+        Double score,
+        Direction direction,
+        Map<String, Double> metrics,
+        double trainSeconds,
+        double evalSeconds,
+        long artifactBytes,
+        long seed,
+        String evaluator,
+        String evaluatorVersion,
+        String dataSha256,
+        String feedback) {
+
+    public Measurement {
+        if (status == null) {
+            throw new IllegalArgumentException("status is required");
+        }
+        if (status == Status.scored && score == null) {
+            throw new IllegalArgumentException("a scored measurement needs a score");
+        }
+        metrics = metrics == null ? Map.of() : Map.copyOf(metrics);
+    }
+}
