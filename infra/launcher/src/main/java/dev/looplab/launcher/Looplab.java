@@ -1,0 +1,57 @@
+package dev.looplab.launcher;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+
+/** The {@code looplab} command line: {@code up} starts Looplab and runs until Ctrl-C or SIGTERM. */
+public final class Looplab {
+
+    private Looplab() {
+    }
+
+    public static void main(String[] args) {
+        String command = args.length == 0 ? "help" : args[0];
+        Path root = Path.of(System.getProperty("looplab.root", ".")).toAbsolutePath().normalize();
+        switch (command) {
+            case "up" -> up(root);
+            case "help", "--help", "-h" -> usage();
+            default -> {
+                System.err.println("unknown command '" + command + "'");
+                usage();
+                System.exit(2);
+            }
+        }
+    }
+
+    private static void usage() {
+        System.out.println("""
+                usage: looplab up
+                  Starts Looplab on this machine: Kafka, PostgreSQL and S3 (embedded unless LOOPLAB_KAFKA_BOOTSTRAP,
+                  LOOPLAB_DB_URL or LOOPLAB_S3_ENDPOINT name external ones), then the platform, a worker and the
+                  proposer agents. State lives in LOOPLAB_HOME (default ~/.looplab); running it again resumes.
+                  Other settings: LOOPLAB_PORT (8080), LOOPLAB_CAMPAIGN, LOOPLAB_TASK (golf-mini),
+                  LOOPLAB_TRAIN_BUDGET_S (0 = the task's own budget).""");
+    }
+
+    private static void up(Path root) {
+        Stack.Settings settings = Stack.Settings.fromEnvironment(root);
+        System.out.println("starting Looplab in " + settings.home() + " ...");
+        Stack stack = Stack.start(settings);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("stopping Looplab ...");
+            stack.close();
+            stopped.countDown();
+        }, "looplab-stop"));
+        System.out.println("Looplab is up: open " + stack.platformUrl() + "/ (logs in " + settings.home().resolve("logs")
+                + "; Ctrl-C stops everything)");
+        while (stopped.getCount() > 0) {
+            var dead = stack.deadApp();
+            if (dead.isPresent()) {
+                System.err.println("stopping: " + dead.get() + " exited");
+                System.exit(1);
+            }
+            Stack.sleep(2000);
+        }
+    }
+}

@@ -1,0 +1,281 @@
+package dev.looplab.launcher;
+
+import dev.looplab.events.Json;
+import dev.looplab.events.Proposal;
+import dev.looplab.events.Topics;
+import dev.looplab.lineage.LineageStore;
+import dev.looplab.lineage.TrialInfo;
+import io.minio.GetObjectArgs;
+import io.minio.MinioClient;
+import io.minio.StatObjectArgs;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The walking skeleton end to end: real Kafka, PostgreSQL and S3, the packaged platform, worker and
+ * proposer as processes, a campaign of real golf-mini trials with a short budget.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LooplabUpIT {
+    private static final String CAMPAIGN = "e2e";
+    private static final String TASK = "golf-mini";
+    private static Stack stack;
+    private static Path home;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static String badDiffProposal;
+    private static String duplicateProposal;
+    private static String unknownParentProposal;
+    private static String emptyHypothesisProposal;
+
+    @BeforeAll
+    static void startLooplab() throws Exception {
+        home = Files.createTempDirectory("looplab-e2e");
+        Path root = Path.of(System.getProperty("looplab.root", "../..")).toAbsolutePath().normalize();
+        stack = Stack.start(new Stack.Settings(root, home, freePort(), CAMPAIGN, TASK, 8, true, Map.of()));
+    }
+
+    @AfterAll
+    static void stopLooplab() {
+        if (stack != null) {
+            List<Long> pids = stack.appPids();
+            stack.close();
+            assertThat(pids).allSatisfy(pid ->
+                    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse());
+        }
+    }
+
+    @Test
+    @Order(1)
+    void givenARunningCampaign_whenProposalsArriveByKafka_thenBadOnesAreRefusedAndDuplicatesCollapse() throws Exception {
+        String root = campaign().get("rootTrialId").toString();
+        String recipe = get("/api/trials/" + root + "/files/Recipe.java").body();
+        String edited = "// e2e: a harmless comment to check that one proposal makes one trial\n" + recipe;
+        String goodDiff = LineageStore.unifiedDiff("Recipe.java", recipe, edited);
+        String badDiff = LineageStore.unifiedDiff("Recipe.java", "a line that is not in the recipe\n",
+                "another line that is not in the recipe\n");
+
+        badDiffProposal = UUID.randomUUID().toString();
+        duplicateProposal = UUID.randomUUID().toString();
+        unknownParentProposal = UUID.randomUUID().toString();
+        emptyHypothesisProposal = UUID.randomUUID().toString();
+        try (KafkaProducer<String, String> producer = producer()) {
+            send(producer, proposal(badDiffProposal, root, "Context lines that do not exist must be refused.", badDiff));
+            Proposal dup = proposal(duplicateProposal, root, "A comment changes nothing; the trial must exist once.", goodDiff);
+            send(producer, dup);
+            send(producer, dup);
+            send(producer, proposal(unknownParentProposal, "no-such-trial-42", "Parent does not exist.", goodDiff));
+            send(producer, proposal(emptyHypothesisProposal, root, "  ", goodDiff));
+        }
+
+        await().atMost(Duration.ofMinutes(2)).until(() -> get("/api/proposals/" + emptyHypothesisProposal).statusCode() == 200);
+
+        Map<String, Object> bad = json(get("/api/proposals/" + badDiffProposal).body());
+        assertThat(bad.get("status")).isEqualTo("preflight_reject");
+        assertThat(bad.get("reason").toString()).contains("Recipe.java");
+        Map<String, Object> unknown = json(get("/api/proposals/" + unknownParentProposal).body());
+        assertThat(unknown.get("status")).isEqualTo("rejected");
+        assertThat(unknown.get("reason").toString()).contains("no-such-trial-42");
+        Map<String, Object> empty = json(get("/api/proposals/" + emptyHypothesisProposal).body());
+        assertThat(empty.get("reason").toString()).contains("hypothesis");
+
+        try (Connection db = db()) {
+            assertThat(count(db, "select count(*) from trial where proposal_id = '" + duplicateProposal + "'")).isEqualTo(1);
+            assertThat(count(db, "select count(*) from trial where proposal_id in ('" + unknownParentProposal
+                    + "','" + emptyHypothesisProposal + "')")).isZero();
+            try (ResultSet rs = db.createStatement().executeQuery(
+                    "select id, commit_id, reason from trial where proposal_id = '" + badDiffProposal + "'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString("commit_id")).isNull();
+                assertThat(rs.getString("reason")).isNotBlank();
+                try (LineageStore lineage = LineageStore.open(lineagePath())) {
+                    assertThat(lineage.readTrial(rs.getString("id"))).isEmpty();
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
+    void givenTheProposerRunning_whenTrialsComplete_thenEachIsACommitANoteARowAndAnArtifact() throws Exception {
+        await().atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofSeconds(5)).until(() -> {
+            assertThat(stack.deadApp()).isEmpty();
+            try (Connection db = db()) {
+                return count(db, "select count(*) from trial where campaign_id = '" + CAMPAIGN
+                        + "' and specialist not in ('baseline','e2e-test') and score is not null") >= 3;
+            }
+        });
+
+        List<String> recorded = new ArrayList<>();
+        try (Connection db = db(); LineageStore lineage = LineageStore.open(lineagePath())) {
+            try (ResultSet rs = db.createStatement().executeQuery("select id, parent_trial_id, specialist, status, score,"
+                    + " evaluator, commit_id from trial where campaign_id = '" + CAMPAIGN + "' and score is not null"
+                    + " order by created_at")) {
+                while (rs.next()) {
+                    String id = rs.getString("id");
+                    recorded.add(id);
+                    assertThat(rs.getString("evaluator")).as("trial %s evaluator", id).isNotBlank();
+                    assertThat(rs.getDouble("score")).as("val bpb of trial %s", id).isBetween(0.5, 8.0);
+                    assertThat(rs.getString("status")).isIn("keep", "discard");
+
+                    TrialInfo info = lineage.readTrial(id).orElseThrow();
+                    assertThat(info.commitId()).isEqualTo(rs.getString("commit_id"));
+                    assertThat(info.trailers()).containsEntry("Looplab-Trial", id);
+                    String parent = rs.getString("parent_trial_id");
+                    if (parent != null) {
+                        assertThat(info.trailers()).containsEntry("Looplab-Parent", parent);
+                        TrialInfo parentInfo = lineage.readTrial(parent).orElseThrow();
+                        assertThat(git("rev-parse", "trial/" + id + "^").strip()).isEqualTo(parentInfo.commitId());
+                        assertThat(info.trailers()).containsEntry("Looplab-Specialist", rs.getString("specialist"));
+                    }
+                    assertThat(lineage.outcomeNote(id)).as("note of trial %s", id).hasValueSatisfying(note ->
+                            assertThat(note).contains("Outcome of trial " + id).contains("```json"));
+                }
+            }
+            assertThat(lineage.bestTrial(CAMPAIGN)).isPresent();
+
+            MinioClient s3 = MinioClient.builder().endpoint(stack.services().endpoints().s3Endpoint())
+                    .credentials(stack.services().endpoints().s3AccessKey(), stack.services().endpoints().s3SecretKey()).build();
+            try (ResultSet rs = db.createStatement().executeQuery("select a.trial_id, a.name, a.object_key, a.size_bytes,"
+                    + " a.sha256 from artifact a join trial t on t.id = a.trial_id where t.campaign_id = '" + CAMPAIGN
+                    + "' and a.name = 'model.bin'")) {
+                int artifacts = 0;
+                while (rs.next()) {
+                    artifacts++;
+                    String key = rs.getString("object_key");
+                    var stat = s3.statObject(StatObjectArgs.builder().bucket(stack.services().endpoints().bucket()).object(key).build());
+                    assertThat(stat.size()).isEqualTo(rs.getLong("size_bytes"));
+                    try (InputStream in = s3.getObject(GetObjectArgs.builder().bucket(stack.services().endpoints().bucket())
+                            .object(key).build())) {
+                        assertThat(sha256(in.readAllBytes())).isEqualTo(rs.getString("sha256"));
+                    }
+                }
+                assertThat(artifacts).isGreaterThanOrEqualTo(recorded.size());
+            }
+        }
+
+        String log = git("log", "--notes=outcomes", "trial/" + recorded.get(recorded.size() - 1));
+        assertThat(log).contains("Looplab-Trial: " + recorded.get(recorded.size() - 1)).contains("Outcome of trial");
+    }
+
+    @Test
+    @Order(3)
+    void givenRecordedTrials_whenABrowserOpensTheUi_thenTheyAreListedNewestFirst() throws Exception {
+        Path profile = Files.createTempDirectory("chromium-profile");
+        Process chromium = new ProcessBuilder("chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--user-data-dir=" + profile, "--virtual-time-budget=8000", "--dump-dom",
+                stack.platformUrl() + "/?campaign=" + CAMPAIGN)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String dom = new String(chromium.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(chromium.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        String root = campaign().get("rootTrialId").toString();
+        assertThat(dom).contains("data-trial=\"" + root + "\"");
+        assertThat(dom).contains("campaign " + CAMPAIGN);
+        int newest = dom.indexOf("data-trial=\"");
+        String firstId = dom.substring(newest + 12, dom.indexOf('"', newest + 12));
+        assertThat(Long.parseLong(firstId)).isGreaterThan(Long.parseLong(root));
+    }
+
+    // ---- helpers
+
+    private static Proposal proposal(String id, String parent, String hypothesis, String diff) {
+        return new Proposal(Proposal.SCHEMA, id, CAMPAIGN, TASK, "e2e-test", "optimizer", parent, hypothesis,
+                -0.01, diff, System.currentTimeMillis());
+    }
+
+    private static void send(KafkaProducer<String, String> producer, Proposal p) throws Exception {
+        producer.send(new ProducerRecord<>(Topics.PROPOSALS, p.campaign(), Json.write(p))).get(30, TimeUnit.SECONDS);
+    }
+
+    private static KafkaProducer<String, String> producer() {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.services().endpoints().kafkaBootstrap());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        return new KafkaProducer<>(props);
+    }
+
+    private static Map<String, Object> campaign() throws Exception {
+        return json(get("/api/campaigns/" + CAMPAIGN).body());
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.platformUrl() + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> json(String body) throws Exception {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readValue(body, Map.class);
+    }
+
+    private static Connection db() throws Exception {
+        return DriverManager.getConnection(stack.services().endpoints().jdbcUrl(), stack.services().endpoints().dbUser(),
+                stack.services().endpoints().dbPassword());
+    }
+
+    private static long count(Connection db, String sql) throws Exception {
+        try (ResultSet rs = db.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static Path lineagePath() {
+        return home.resolve("lineage").resolve(TASK + ".git");
+    }
+
+    private static String git(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("git", "--git-dir", lineagePath().toString()));
+        command.addAll(List.of(args));
+        Process git = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(git.waitFor()).as("git %s: %s", args, out).isZero();
+        return out;
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

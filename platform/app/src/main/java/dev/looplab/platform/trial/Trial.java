@@ -1,0 +1,66 @@
+package dev.looplab.platform.trial;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+
+/** One trial as Postgres records it; its code lives in the task's Git lineage at {@code commitId}. */
+@Entity
+@Table(name = "trial")
+public class Trial {
+    @Id
+    public String id;
+    @Column(name = "proposal_id")
+    public String proposalId;
+    @Column(name = "campaign_id")
+    public String campaignId;
+    public String task;
+    public String specialist;
+    public String surface;
+    @Column(name = "parent_trial_id")
+    public String parentTrialId;
+    public String hypothesis;
+    @Column(name = "expected_delta")
+    public Double expectedDelta;
+    @Column(name = "commit_id")
+    public String commitId;
+    public String status;
+    public String reason;
+    public int attempt;
+    public String worker;
+    public Double score;
+    public String direction;
+    @Column(name = "delta_vs_parent")
+    public Double deltaVsParent;
+    @Column(name = "delta_vs_best")
+    public Double deltaVsBest;
+    @Column(name = "metrics_json")
+    public String metricsJson;
+    public String feedback;
+    @Column(name = "train_seconds")
+    public Double trainSeconds;
+    @Column(name = "eval_seconds")
+    public Double evalSeconds;
+    @Column(name = "artifact_bytes")
+    public Long artifactBytes;
+    public Long seed;
+    public String evaluator;
+    @Column(name = "evaluator_version")
+    public String evaluatorVersion;
+    @Column(name = "data_sha256")
+    public String dataSha256;
+    @Column(name = "created_at")
+    public Instant createdAt = Instant.now();
+    @Column(name = "updated_at")
+    public Instant updatedAt = Instant.now();
+    @Column(name = "recorded_at")
+    public Instant recordedAt;
+
+    /** True once an outcome is recorded (or the trial was refused): later events change nothing. */
+    public boolean isFinal() {
+        return recordedAt != null;
+    }
+}

@@ -1,0 +1,45 @@
+package dev.looplab.platform.trial;
+
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Reads and writes {@link Trial} rows. */
+@ApplicationScoped
+public class TrialRepository implements PanacheRepositoryBase<Trial, String> {
+
+    public Optional<Trial> findByProposal(String proposalId) {
+        return find("proposalId", proposalId).firstResultOptional();
+    }
+
+    public Optional<Trial> findRoot(String task) {
+        return find("task = ?1 and parentTrialId is null", task).firstResultOptional();
+    }
+
+    public List<Trial> listNewestFirst(String campaignId, int limit) {
+        var sort = Sort.descending("createdAt").and("id", Sort.Direction.Descending);
+        var query = campaignId == null ? findAll(sort) : find("campaignId", sort, campaignId);
+        return query.page(0, limit).list();
+    }
+
+    public List<Trial> listAwaitingRun() {
+        return list("status in ?1", Sort.ascending("createdAt"), List.of("queued"));
+    }
+
+    public long countInFlight(String campaignId) {
+        return count("campaignId = ?1 and recordedAt is null", campaignId);
+    }
+
+    public long countRecorded(String campaignId) {
+        return count("campaignId = ?1 and recordedAt is not null", campaignId);
+    }
+
+    /** A new trial id from the database sequence; ids are short numbers people can say aloud. */
+    public String nextTrialId() {
+        Number next = (Number) getEntityManager().createNativeQuery("select nextval('trial_seq')").getSingleResult();
+        return Long.toString(next.longValue());
+    }
+}

@@ -1,0 +1,184 @@
+package dev.looplab.platform.trial;
+
+import dev.looplab.evaluation.Evaluators;
+import dev.looplab.evaluation.Status;
+import dev.looplab.evaluation.task.TaskDefinition;
+import dev.looplab.events.OutcomeRecorded;
+import dev.looplab.events.Proposal;
+import dev.looplab.lineage.DiffRejectedException;
+import dev.looplab.lineage.TrialCommit;
+import dev.looplab.lineage.TrialSpec;
+import dev.looplab.platform.campaign.Campaign;
+import dev.looplab.platform.campaign.CampaignRepository;
+import dev.looplab.platform.campaign.CampaignService;
+import dev.looplab.platform.lineage.LineageService;
+import dev.looplab.platform.lineage.TaskService;
+import dev.looplab.platform.messaging.LiveUpdates;
+import dev.looplab.platform.messaging.Publisher;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+
+/**
+ * Turns a proposal into a trial: validate, apply the diff to the parent's commit, commit it to the
+ * lineage, record the row, schedule the run. Safe to call twice with the same proposal.
+ */
+@ApplicationScoped
+public class TrialService {
+    private static final Logger LOG = Logger.getLogger(TrialService.class);
+
+    @Inject
+    TrialRepository trials;
+    @Inject
+    CampaignRepository campaigns;
+    @Inject
+    LineageService lineage;
+    @Inject
+    TaskService tasks;
+    @Inject
+    CampaignService campaignService;
+    @Inject
+    Publisher publisher;
+    @Inject
+    LiveUpdates live;
+
+    /** What became of a proposal. */
+    public sealed interface Acceptance {
+        String proposalId();
+    }
+
+    public record Accepted(String proposalId, Trial trial) implements Acceptance {
+    }
+
+    public record PreflightRejected(String proposalId, Trial trial) implements Acceptance {
+    }
+
+    public record Refused(String proposalId, String reason) implements Acceptance {
+    }
+
+    public record AlreadySeen(String proposalId) implements Acceptance {
+    }
+
+    public Acceptance accept(Proposal proposal) {
+        Acceptance result = QuarkusTransaction.requiringNew().call(() -> acceptInTransaction(proposal));
+        if (result instanceof Accepted a) {
+            campaignService.scheduleRun(a.trial());
+            live.trialChanged(a.trial().id, a.trial().status);
+        } else if (result instanceof PreflightRejected r) {
+            publisher.announceOutcome(rejection(proposal, r.trial().id, r.trial().reason));
+        } else if (result instanceof Refused r) {
+            publisher.announceOutcome(rejection(proposal, null, r.reason()));
+        } else {
+            LOG.debugf("proposal %s delivered again; nothing to do", result.proposalId());
+        }
+        return result;
+    }
+
+    /** Checks what can be checked without the diff; the message names the bad field and the fix. */
+    public void validate(Proposal p) {
+        if (blank(p.proposalId())) {
+            throw new Refusal("proposalId is empty: give every proposal a unique id (a UUID)");
+        }
+        if (blank(p.task())) {
+            throw new Refusal("task is empty: name the task the proposal edits, for example golf-mini");
+        }
+        TaskDefinition task;
+        try {
+            task = tasks.find(p.task());
+        } catch (Evaluators.UnknownTaskException e) {
+            throw new Refusal(e.getMessage());
+        }
+        Campaign campaign = blank(p.campaign()) ? null : campaigns.findById(p.campaign());
+        if (campaign == null) {
+            throw new Refusal("unknown campaign '" + p.campaign() + "': propose to a campaign the platform runs");
+        }
+        if (!campaign.task.equals(task.name())) {
+            throw new Refusal("campaign '" + p.campaign() + "' runs task '" + campaign.task + "', not '" + p.task()
+                    + "': send the proposal with task " + campaign.task);
+        }
+        if (blank(p.parentTrial())) {
+            throw new Refusal("parentTrial is empty: name the trial whose recipe the diff edits");
+        }
+        Trial parent = trials.findById(p.parentTrial());
+        if (parent == null || !parent.task.equals(task.name()) || parent.commitId == null) {
+            throw new Refusal("unknown parent trial '" + p.parentTrial() + "' in task " + task.name()
+                    + ": propose against a trial that exists and has a commit (the campaign's best is "
+                    + campaign.bestTrialId + ")");
+        }
+        if (blank(p.hypothesis())) {
+            throw new Refusal("hypothesis is empty: say in a sentence why the edit should help");
+        }
+        if (blank(p.diff())) {
+            throw new Refusal("diff is empty: send a unified diff against the parent trial's recipe");
+        }
+        if (blank(p.specialist()) || blank(p.surface())) {
+            throw new Refusal("specialist and surface are required: name the proposer and the surface it edits");
+        }
+    }
+
+    private Acceptance acceptInTransaction(Proposal p) {
+        if (!blank(p.proposalId()) && (trials.findByProposal(p.proposalId()).isPresent()
+                || trials.getEntityManager().find(ProposalRejection.class, p.proposalId()) != null)) {
+            return new AlreadySeen(p.proposalId());
+        }
+        try {
+            validate(p);
+        } catch (Refusal refusal) {
+            if (!blank(p.proposalId())) {
+                ProposalRejection rejection = new ProposalRejection();
+                rejection.proposalId = p.proposalId();
+                rejection.campaignId = p.campaign();
+                rejection.specialist = p.specialist();
+                rejection.reason = refusal.getMessage();
+                trials.getEntityManager().persist(rejection);
+            }
+            LOG.infof("refused proposal %s: %s", p.proposalId(), refusal.getMessage());
+            return new Refused(p.proposalId(), refusal.getMessage());
+        }
+        Trial trial = new Trial();
+        trial.id = trials.nextTrialId();
+        trial.proposalId = p.proposalId();
+        trial.campaignId = p.campaign();
+        trial.task = p.task();
+        trial.specialist = p.specialist();
+        trial.surface = p.surface();
+        trial.parentTrialId = p.parentTrial();
+        trial.hypothesis = p.hypothesis().strip();
+        trial.expectedDelta = p.expectedDelta();
+        try {
+            TrialCommit commit = lineage.store(p.task()).recordTrial(new TrialSpec(trial.id, p.parentTrial(),
+                    p.campaign(), p.specialist(), p.surface(), trial.hypothesis, p.diff()));
+            trial.commitId = commit.commitId();
+            trial.status = "queued";
+            trials.persist(trial);
+            LOG.infof("trial %s accepted from %s: %s", trial.id, p.specialist(), firstLine(trial.hypothesis));
+            return new Accepted(p.proposalId(), trial);
+        } catch (DiffRejectedException e) {
+            trial.status = Status.preflight_reject.name();
+            trial.reason = e.getMessage();
+            trial.feedback = e.getMessage();
+            trial.recordedAt = Instant.now();
+            trials.persist(trial);
+            LOG.infof("trial %s preflight_reject: %s", trial.id, e.getMessage());
+            return new PreflightRejected(p.proposalId(), trial);
+        }
+    }
+
+    private OutcomeRecorded rejection(Proposal p, String trialId, String reason) {
+        return new OutcomeRecorded(OutcomeRecorded.SCHEMA, p.proposalId(), trialId, p.campaign(), p.task(),
+                p.specialist(), p.parentTrial(), Status.preflight_reject.name(), null, null, null, null, null,
+                reason, System.currentTimeMillis());
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

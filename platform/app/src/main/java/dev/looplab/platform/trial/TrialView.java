@@ -1,0 +1,30 @@
+package dev.looplab.platform.trial;
+
+import dev.looplab.platform.outcome.Artifact;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A trial as the REST API and the UI show it. */
+public record TrialView(String id, String proposalId, String campaign, String task, String parentTrialId,
+                        String specialist, String surface, String hypothesis, Double expectedDelta,
+                        String commitId, String status, String reason, Double score, String direction,
+                        Double deltaVsParent, Double deltaVsBest, String feedback, String metricsJson,
+                        Double trainSeconds, Double evalSeconds, Long artifactBytes, Integer attempt,
+                        String worker, Instant createdAt, Instant recordedAt, List<ArtifactView> artifacts) {
+
+    /** A stored file of the trial. */
+    public record ArtifactView(String name, String key, long sizeBytes, String sha256) {
+        static ArtifactView of(Artifact a) {
+            return new ArtifactView(a.name, a.objectKey, a.sizeBytes, a.sha256);
+        }
+    }
+
+    public static TrialView of(Trial t, List<Artifact> artifacts) {
+        return new TrialView(t.id, t.proposalId, t.campaignId, t.task, t.parentTrialId, t.specialist, t.surface,
+                t.hypothesis, t.expectedDelta, t.commitId, t.status, t.reason, t.score, t.direction,
+                t.deltaVsParent, t.deltaVsBest, t.feedback, t.metricsJson, t.trainSeconds, t.evalSeconds,
+                t.artifactBytes, t.attempt, t.worker, t.createdAt, t.recordedAt,
+                artifacts.stream().map(ArtifactView::of).toList());
+    }
+}

@@ -1,0 +1,203 @@
+package dev.looplab.platform;
+
+import dev.looplab.evaluation.Direction;
+import dev.looplab.evaluation.Measurement;
+import dev.looplab.evaluation.Status;
+import dev.looplab.events.ArtifactRef;
+import dev.looplab.events.Json;
+import dev.looplab.events.Proposal;
+import dev.looplab.events.RunRequest;
+import dev.looplab.events.Topics;
+import dev.looplab.events.TrialEvent;
+import dev.looplab.lineage.LineageStore;
+import dev.looplab.platform.config.LooplabConfig;
+import dev.looplab.platform.lineage.LineageService;
+import dev.looplab.platform.support.RealServicesResource;
+import dev.looplab.platform.trial.TrialRepository;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+/**
+ * The platform against real Kafka, PostgreSQL and Git: proposals in, trials and run requests out,
+ * worker events in, outcomes recorded once. The test plays the worker by sending its events.
+ */
+@QuarkusTest
+@QuarkusTestResource(RealServicesResource.class)
+class TrialIntakeTest {
+    private static final String CAMPAIGN = "platform-test";
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+    @Inject
+    TrialRepository trials;
+    @Inject
+    LineageService lineage;
+    @Inject
+    LooplabConfig config;
+
+    @Test
+    void givenTheCampaignOpened_thenTheRootIsCommittedAndAskedToRun() {
+        String root = rootTrial();
+        assertThat(lineage.store("golf-mini").readTrial(root)).isPresent();
+        assertThat(runRequests()).anySatisfy(r -> {
+            assertThat(r.trialId()).isEqualTo(root);
+            assertThat(r.commit()).isEqualTo(lineage.store("golf-mini").readTrial(root).orElseThrow().commitId());
+        });
+    }
+
+    @Test
+    void givenAProposalDeliveredTwice_thenOneTrialIsCommittedAndOneRunRequested() throws Exception {
+        String root = rootTrial();
+        String id = UUID.randomUUID().toString();
+        Proposal proposal = proposal(id, root, "A comment line must not change the score.", commentDiff(root));
+        send(proposal);
+        send(proposal);
+
+        String trialId = awaitTrial(id);
+        given().get("/api/proposals/" + id).then().statusCode(200).body("status", equalTo("queued"));
+        var info = lineage.store("golf-mini").readTrial(trialId).orElseThrow();
+        assertThat(info.trailers()).containsEntry("Looplab-Parent", root)
+                .containsEntry("Looplab-Specialist", "test-specialist").containsEntry("Looplab-Campaign", CAMPAIGN);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(runRequests().stream().filter(r -> r.trialId().equals(trialId))).hasSize(1));
+        assertThat(QuarkusTransaction.requiringNew().call(() -> trials.count("proposalId", id))).isEqualTo(1);
+    }
+
+    @Test
+    void givenADiffThatDoesNotApply_thenTheTrialIsPreflightRejectedWithoutACommit() throws Exception {
+        String root = rootTrial();
+        String id = UUID.randomUUID().toString();
+        send(proposal(id, root, "Context that is not there must be refused.",
+                LineageStore.unifiedDiff("Recipe.java", "no such line\n", "another line\n")));
+
+        String trialId = awaitTrial(id);
+        given().get("/api/proposals/" + id).then().statusCode(200)
+                .body("status", equalTo("preflight_reject")).body("reason", containsString("Recipe.java"));
+        assertThat(lineage.store("golf-mini").readTrial(trialId)).isEmpty();
+        assertThat(runRequests()).noneMatch(r -> r.trialId().equals(trialId));
+    }
+
+    @Test
+    void givenBadFields_whenPostedByHttp_thenEachIsRefusedByName() {
+        String root = rootTrial();
+        String diff = commentDiff(root);
+        given().contentType("application/json")
+                .body(Json.write(new Proposal(1, null, CAMPAIGN, "no-such-task", "s", "optimizer", root, "h", 0.0, diff, 0)))
+                .post("/api/proposals").then().statusCode(422).body("reason", containsString("no-such-task"));
+        given().contentType("application/json")
+                .body(Json.write(new Proposal(1, null, CAMPAIGN, "golf-mini", "s", "optimizer", "9999999", "h", 0.0, diff, 0)))
+                .post("/api/proposals").then().statusCode(422).body("reason", containsString("9999999"));
+        given().contentType("application/json")
+                .body(Json.write(new Proposal(1, null, CAMPAIGN, "golf-mini", "s", "optimizer", root, " ", 0.0, diff, 0)))
+                .post("/api/proposals").then().statusCode(422).body("reason", containsString("hypothesis"));
+    }
+
+    @Test
+    void givenAWorkerReportsTwice_thenTheOutcomeIsRecordedOnceWithANoteAndTheBestMoves() throws Exception {
+        String root = rootTrial();
+        String id = UUID.randomUUID().toString();
+        send(proposal(id, root, "Worker events are recorded once.", commentDiff(root)));
+        String trialId = awaitTrial(id);
+
+        Measurement measurement = new Measurement(Status.scored, 2.5, Direction.lower, Map.of("val_bpb", 2.5),
+                10, 2, 12345, 1337, "golf-mini", "test", "abc", "val_bpb 2.5000.");
+        TrialEvent finished = new TrialEvent(TrialEvent.SCHEMA, trialId, 1, TrialEvent.Type.FINISHED, "test-worker",
+                System.currentTimeMillis(), null, measurement,
+                List.of(new ArtifactRef("model.bin", "sha256/00", 10, "00")));
+        sendEvent(finished);
+        sendEvent(finished);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().get("/api/trials/" + trialId).then().statusCode(200).body("score", equalTo(2.5f)));
+        var trial = given().get("/api/trials/" + trialId).then().extract().jsonPath();
+        assertThat(trial.getString("status")).isIn("keep", "discard");
+        assertThat(trial.getList("artifacts")).hasSize(1);
+        assertThat(lineage.store("golf-mini").outcomeNote(trialId)).hasValueSatisfying(note ->
+                assertThat(note).contains("Outcome of trial " + trialId).contains("2.500000"));
+    }
+
+    // ---- helpers
+
+    private String rootTrial() {
+        return given().get("/api/campaigns/" + CAMPAIGN).then().statusCode(200).extract().path("rootTrialId");
+    }
+
+    private String commentDiff(String root) {
+        String recipe = given().get("/api/trials/" + root + "/files/Recipe.java").then().statusCode(200)
+                .extract().asString();
+        return LineageStore.unifiedDiff("Recipe.java", recipe, "// " + UUID.randomUUID() + "\n" + recipe);
+    }
+
+    private String awaitTrial(String proposalId) {
+        return await().atMost(Duration.ofSeconds(30)).until(
+                () -> QuarkusTransaction.requiringNew().call(() -> trials.findByProposal(proposalId)
+                        .map(t -> t.id).orElse(null)), id -> id != null);
+    }
+
+    private static Proposal proposal(String id, String parent, String hypothesis, String diff) {
+        return new Proposal(Proposal.SCHEMA, id, CAMPAIGN, "golf-mini", "test-specialist", "optimizer", parent,
+                hypothesis, -0.01, diff, System.currentTimeMillis());
+    }
+
+    private void send(Proposal p) throws Exception {
+        produce(Topics.PROPOSALS, p.campaign(), Json.write(p));
+    }
+
+    private void sendEvent(TrialEvent e) throws Exception {
+        produce(Topics.TRIAL_EVENTS, e.trialId(), Json.write(e));
+    }
+
+    private void produce(String topic, String key, String value) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+            producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Every run request on the topic so far, read by a consumer of its own. */
+    private List<RunRequest> runRequests() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        List<RunRequest> requests = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(List.of(Topics.RUNS));
+            long deadline = System.currentTimeMillis() + 5000;
+            while (System.currentTimeMillis() < deadline) {
+                consumer.poll(Duration.ofMillis(500)).forEach(r -> requests.add(Json.read(r.value(), RunRequest.class)));
+            }
+        }
+        return requests;
+    }
+}

@@ -1,0 +1,38 @@
+package dev.looplab.platform.support;
+
+import dev.looplab.infra.LooplabServices;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Starts real Kafka, PostgreSQL and S3 for the platform's tests and points the platform at them. */
+public class RealServicesResource implements QuarkusTestResourceLifecycleManager {
+    private LooplabServices services;
+
+    @Override
+    public Map<String, String> start() {
+        services = LooplabServices.forTests();
+        try {
+            Path home = Files.createTempDirectory("looplab-platform-test");
+            Map<String, String> config = new HashMap<>(services.endpoints().asQuarkusConfig());
+            config.put("looplab.home", home.toString());
+            config.put("looplab.recipes-dir", Path.of("../../recipes").toAbsolutePath().normalize().toString());
+            config.put("looplab.campaign.id", "platform-test");
+            config.put("looplab.campaign.task", "golf-mini");
+            return config;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (services != null) {
+            services.close();
+        }
+    }
+}
