@@ -20,6 +20,21 @@ public interface LooplabConfig {
 
     Campaign campaign();
 
+    /** The artifact store, where download links will point. */
+    S3 s3();
+
+    /** The S3 server holding trial artifacts (the MinIO SDK talks to it). */
+    interface S3 {
+        Optional<String> endpoint();
+
+        Optional<String> accessKey();
+
+        Optional<String> secretKey();
+
+        @io.smallrye.config.WithDefault("looplab-artifacts")
+        String bucket();
+    }
+
     /** The campaign the platform opens at start. */
     interface Campaign {
         String id();

@@ -1,0 +1,784 @@
+package dev.looplab.lineage;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.eclipse.jgit.diff.DiffAlgorithm;
+import org.eclipse.jgit.diff.DiffEntry.ChangeType;
+import org.eclipse.jgit.diff.DiffFormatter;
+import org.eclipse.jgit.diff.EditList;
+import org.eclipse.jgit.diff.RawText;
+import org.eclipse.jgit.diff.RawTextComparator;
+import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.dircache.DirCacheBuilder;
+import org.eclipse.jgit.dircache.DirCacheEntry;
+import org.eclipse.jgit.lib.AnyObjectId;
+import org.eclipse.jgit.lib.CommitBuilder;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.FileMode;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.PersonIdent;
+import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.notes.Note;
+import org.eclipse.jgit.notes.NoteMap;
+import org.eclipse.jgit.patch.FileHeader;
+import org.eclipse.jgit.patch.HunkHeader;
+import org.eclipse.jgit.patch.Patch;
+import org.eclipse.jgit.patch.PatchApplier;
+import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.revwalk.RevTree;
+import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.treewalk.TreeWalk;
+
+/**
+ * The one writer of a task's trial lineage: a bare Git repository whose commits are trials, with
+ * {@code refs/heads/trial/<id>} per trial, {@code refs/heads/best/<campaign>} and outcome notes on
+ * {@code refs/notes/outcomes}. Safe for several threads and processes writing one repository.
+ */
+public final class LineageStore implements AutoCloseable {
+
+    /** Prefix of the per-trial branches. */
+    public static final String TRIAL_REFS = "refs/heads/trial/";
+    /** Prefix of the per-campaign best branches. */
+    public static final String BEST_REFS = "refs/heads/best/";
+    /** Notes ref that holds outcomes; {@code git log --notes=outcomes} shows them. */
+    public static final String OUTCOME_NOTES = "refs/notes/outcomes";
+    // Created with compare-and-swap so two racing initRoot calls cannot make two roots.
+    static final String ROOT_REF = "refs/looplab/root";
+
+    private static final int MAX_REF_ATTEMPTS = 200;
+    private static final int CONTEXT_LINES = 3;
+
+    private final Repository repo;
+    private final Path dir;
+    private final LineageOptions options;
+
+    private LineageStore(Repository repo, Path dir, LineageOptions options) {
+        this.repo = repo;
+        this.dir = dir;
+        this.options = options;
+    }
+
+    /** Opens the bare repository at {@code bareRepoDir}, creating it if missing, with default options. */
+    public static LineageStore open(Path bareRepoDir) {
+        return open(bareRepoDir, LineageOptions.defaults());
+    }
+
+    /** Opens the bare repository at {@code bareRepoDir}, creating it if missing. */
+    public static LineageStore open(Path bareRepoDir, LineageOptions options) {
+        Path dir = bareRepoDir.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(dir);
+            Repository repo = new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().build();
+            if (!repo.getObjectDatabase().exists()) {
+                try {
+                    repo.create(true);
+                } catch (IllegalStateException raced) {
+                    // Another process created it between the check and create: use theirs.
+                }
+            }
+            return new LineageStore(repo, dir, options);
+        } catch (IOException e) {
+            throw new LineageIoException("cannot open or create the lineage repository " + dir
+                    + ": " + e.getMessage() + "; check that the folder is writable", e);
+        }
+    }
+
+    /** The bare repository folder. */
+    public Path directory() {
+        return dir;
+    }
+
+    /** The limits applied to every recorded diff. */
+    public LineageOptions options() {
+        return options;
+    }
+
+    @Override
+    public void close() {
+        repo.close();
+    }
+
+    // ---------------------------------------------------------------- root
+
+    /** True once {@link #initRoot} has recorded the task's baseline recipe. */
+    public boolean hasRoot() {
+        return io("read the root ref", () -> repo.exactRef(ROOT_REF) != null);
+    }
+
+    /** The root trial's id, if the root is recorded. */
+    public Optional<String> rootTrial() {
+        return io("read the root ref", () -> {
+            Ref root = repo.exactRef(ROOT_REF);
+            if (root == null) {
+                return Optional.<String>empty();
+            }
+            try (RevWalk walk = new RevWalk(repo)) {
+                return Optional.ofNullable(trailer(walk.parseCommit(root.getObjectId()), CommitMessages.TRIAL));
+            }
+        });
+    }
+
+    /**
+     * Commits every regular file under {@code recipeDir} (recursively, skipping {@code target/} and
+     * {@code .git/} folders and links) as the parentless root trial. Idempotent for the same id and files.
+     *
+     * @throws TrialConflictException if a root with another id or other files already exists
+     */
+    public TrialCommit initRoot(String rootTrialId, Path recipeDir, String message) {
+        Ids.requireId("rootTrialId", rootTrialId);
+        if (message == null || message.isBlank()) {
+            throw new IllegalArgumentException("message of root trial " + rootTrialId
+                    + " is empty; describe the baseline recipe in a line");
+        }
+        if (!Files.isDirectory(recipeDir)) {
+            throw new IllegalArgumentException("recipe folder " + recipeDir + " of root trial " + rootTrialId
+                    + " is not a directory; pass the folder that holds the task's baseline recipe");
+        }
+        return io("record root trial " + rootTrialId, () -> {
+            try (RevWalk walk = new RevWalk(repo); ObjectInserter inserter = repo.newObjectInserter()) {
+                ObjectId tree = writeRecipeTree(recipeDir, inserter);
+                Ref existing = repo.exactRef(ROOT_REF);
+                ObjectId rootId;
+                if (existing != null) {
+                    rootId = existing.getObjectId();
+                } else {
+                    CommitBuilder commit = newCommit(tree, CommitMessages.compose(message,
+                            Map.of(CommitMessages.TRIAL, rootTrialId)));
+                    ObjectId created = inserter.insert(commit);
+                    inserter.flush();
+                    rootId = createRef(ROOT_REF, created);
+                }
+                RevCommit root = walk.parseCommit(rootId);
+                String existingId = trailer(root, CommitMessages.TRIAL);
+                if (!rootTrialId.equals(existingId)) {
+                    throw new TrialConflictException("lineage " + dir + " already has root trial " + existingId
+                            + ", not " + rootTrialId + "; use a fresh repository per task or pass the existing root id");
+                }
+                if (!root.getTree().equals(tree)) {
+                    throw new TrialConflictException("root trial " + rootTrialId + " is already recorded with"
+                            + " other files than " + recipeDir + "; record recipe changes as trials,"
+                            + " or start a new task repository for a new baseline");
+                }
+                ObjectId trialRef = createRef(TRIAL_REFS + rootTrialId, rootId);
+                if (!trialRef.equals(rootId)) {
+                    throw new TrialConflictException("trial id " + rootTrialId + " already names commit "
+                            + trialRef.name() + ", not the root " + rootId.name() + "; pick another root id");
+                }
+                pointHeadAt(TRIAL_REFS + rootTrialId);
+                return new TrialCommit(rootTrialId, rootId.name(), null);
+            }
+        });
+    }
+
+    private ObjectId writeRecipeTree(Path recipeDir, ObjectInserter inserter) throws IOException {
+        DirCache index = DirCache.newInCore();
+        DirCacheBuilder builder = index.builder();
+        Files.walkFileTree(recipeDir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path folder, BasicFileAttributes attrs) {
+                String name = folder.getFileName() == null ? "" : folder.getFileName().toString();
+                boolean skip = !folder.equals(recipeDir) && (name.equals("target") || name.equals(".git"));
+                return skip ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (!attrs.isRegularFile()) {
+                    return FileVisitResult.CONTINUE;
+                }
+                String path = recipeDir.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
+                DirCacheEntry entry = new DirCacheEntry(path);
+                entry.setFileMode(isExecutable(file) ? FileMode.EXECUTABLE_FILE : FileMode.REGULAR_FILE);
+                byte[] content = Files.readAllBytes(file);
+                entry.setLength(content.length);
+                entry.setObjectId(inserter.insert(Constants.OBJ_BLOB, content));
+                builder.add(entry);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        builder.finish();
+        if (index.getEntryCount() == 0) {
+            throw new IllegalArgumentException("recipe folder " + recipeDir
+                    + " has no regular files outside target/; pass the folder that holds the recipe");
+        }
+        return index.writeTree(inserter);
+    }
+
+    private static boolean isExecutable(Path file) {
+        try {
+            return Files.getPosixFilePermissions(file).contains(PosixFilePermission.OWNER_EXECUTE);
+        } catch (UnsupportedOperationException | IOException e) {
+            return false;
+        }
+    }
+
+    private void pointHeadAt(String target) throws IOException {
+        Ref head = repo.exactRef(Constants.HEAD);
+        // Only while HEAD is unborn: a clone then checks out the baseline recipe.
+        if (head == null || head.getObjectId() == null) {
+            repo.updateRef(Constants.HEAD).link(target);
+        }
+    }
+
+    // ---------------------------------------------------------------- trials
+
+    /**
+     * Applies the spec's diff to its parent trial's recipe and commits it as a new trial, creating
+     * {@code refs/heads/trial/<id>}. Recording the same id again with the same parent and diff returns the
+     * existing commit.
+     *
+     * @throws DiffRejectedException if the diff is refused; nothing is written then
+     * @throws UnknownTrialException if the parent trial is not recorded
+     * @throws TrialConflictException if the id is already recorded with another parent or diff
+     */
+    public TrialCommit recordTrial(TrialSpec spec) {
+        Patch patch = DiffGuard.parse(spec.trialId(), spec.diff(), options);
+        return io("record trial " + spec.trialId(), () -> {
+            try (RevWalk walk = new RevWalk(repo); ObjectInserter inserter = repo.newObjectInserter()) {
+                RevCommit parent = resolve(walk, spec.parentTrialId(), "parent trial of " + spec.trialId());
+                RevTree parentTree = parent.getTree();
+                checkTargets(spec.trialId(), spec.parentTrialId(), patch, parentTree, walk.getObjectReader());
+                ObjectId tree = apply(spec, patch, parentTree, inserter);
+                if (tree.equals(parentTree)) {
+                    throw DiffGuard.reject(spec.trialId(), "diff leaves the recipe of parent trial "
+                            + spec.parentTrialId() + " unchanged; submit a diff that changes something");
+                }
+                Ref existing = repo.exactRef(TRIAL_REFS + spec.trialId());
+                if (existing != null) {
+                    return sameOrConflict(walk, spec, existing.getObjectId(), parent, tree);
+                }
+                ObjectId commitId = inserter.insert(newCommit(tree, parent, message(spec)));
+                inserter.flush();
+                ObjectId recorded = createRef(TRIAL_REFS + spec.trialId(), commitId);
+                if (!recorded.equals(commitId)) {
+                    // Another writer recorded this id first (at-least-once delivery): compare with theirs.
+                    return sameOrConflict(walk, spec, recorded, parent, tree);
+                }
+                return new TrialCommit(spec.trialId(), commitId.name(), parent.name());
+            }
+        });
+    }
+
+    private void checkTargets(String trialId, String parentId, Patch patch, RevTree parentTree,
+            ObjectReader reader) throws IOException {
+        for (FileHeader file : patch.getFiles()) {
+            ChangeType type = file.getChangeType();
+            if (type != ChangeType.ADD && !isFile(reader, file.getOldPath(), parentTree)) {
+                throw DiffGuard.reject(trialId, "diff changes '" + file.getOldPath()
+                        + "', which is not a file in parent trial " + parentId
+                        + "; diff against the parent's files (LineageStore.readFiles) or add it as a new file");
+            }
+            if (type == ChangeType.DELETE && !deletesExactly(reader, file, parentTree)) {
+                throw DiffGuard.reject(trialId, "diff deletes '" + file.getOldPath() + "' but its removed lines"
+                        + " are not the file's content in parent trial " + parentId
+                        + "; regenerate the deletion against the parent's files");
+            }
+            boolean createsPath = type == ChangeType.ADD || type == ChangeType.RENAME || type == ChangeType.COPY;
+            if (createsPath && TreeWalk.forPath(reader, file.getNewPath(), parentTree) != null) {
+                throw DiffGuard.reject(trialId, "diff creates '" + file.getNewPath()
+                        + "', which already exists in parent trial " + parentId
+                        + "; send a modification of the existing file instead");
+            }
+        }
+    }
+
+    // PatchApplier drops a deleted path without reading its hunks, so a stale deletion is caught here.
+    private static boolean deletesExactly(ObjectReader reader, FileHeader file, RevTree tree) throws IOException {
+        byte[] current;
+        try (TreeWalk walk = TreeWalk.forPath(reader, file.getOldPath(), tree)) {
+            current = reader.open(walk.getObjectId(0)).getBytes();
+        }
+        ByteArrayOutputStream removed = new ByteArrayOutputStream();
+        for (HunkHeader hunk : file.getHunks()) {
+            String body = new String(hunk.getBuffer(), hunk.getStartOffset(),
+                    hunk.getEndOffset() - hunk.getStartOffset(), StandardCharsets.UTF_8);
+            String[] lines = body.split("\n", -1);
+            for (int i = 1; i < lines.length; i++) {
+                String line = lines[i];
+                if (line.startsWith("-") || line.startsWith(" ")) {
+                    removed.writeBytes((line.substring(1) + "\n").getBytes(StandardCharsets.UTF_8));
+                } else if (line.startsWith("\\") && removed.size() > 0) {
+                    // "\ No newline at end of file": the last removed line had no newline.
+                    byte[] sofar = removed.toByteArray();
+                    removed.reset();
+                    removed.write(sofar, 0, sofar.length - 1);
+                }
+            }
+        }
+        return Arrays.equals(current, removed.toByteArray());
+    }
+
+    private static boolean isFile(ObjectReader reader, String path, RevTree tree) throws IOException {
+        try (TreeWalk walk = TreeWalk.forPath(reader, path, tree)) {
+            return walk != null && (walk.getRawMode(0) & FileMode.TYPE_MASK) == FileMode.TYPE_FILE;
+        }
+    }
+
+    private ObjectId apply(TrialSpec spec, Patch patch, RevTree parentTree, ObjectInserter inserter)
+            throws IOException {
+        PatchApplier.Result result;
+        try {
+            result = new PatchApplier(repo, parentTree, inserter).applyPatch(patch);
+        } catch (RuntimeException e) {
+            // JGit signals bad paths and directory/file clashes with unchecked exceptions.
+            throw DiffGuard.reject(spec.trialId(), "diff cannot be applied to parent trial "
+                    + spec.parentTrialId() + ": " + e.getMessage() + "; regenerate it against the parent's files");
+        }
+        if (!result.getErrors().isEmpty()) {
+            String errors = result.getErrors().stream().map(LineageStore::describeApplyError)
+                    .collect(Collectors.joining("; "));
+            throw DiffGuard.reject(spec.trialId(), "diff does not apply to parent trial "
+                    + spec.parentTrialId() + ": " + errors
+                    + "; regenerate the diff against the parent's current files (LineageStore.readFile)");
+        }
+        return result.getTreeId();
+    }
+
+    // JGit prints hunks as HunkHeader[3,3->3,4]; show them as the @@ line the proposer wrote.
+    private static final Pattern JGIT_HUNK = Pattern.compile("HunkHeader\\[(\\d+),(\\d+)->(\\d+),(\\d+)]");
+
+    private static String describeApplyError(PatchApplier.Result.Error error) {
+        return JGIT_HUNK.matcher(error.toString())
+                .replaceAll("'@@ -$1,$2 +$3,$4 @@' (old line $1)");
+    }
+
+    private TrialCommit sameOrConflict(RevWalk walk, TrialSpec spec, ObjectId recordedId, RevCommit parent,
+            ObjectId tree) throws IOException {
+        RevCommit recorded = walk.parseCommit(recordedId);
+        boolean sameParent = recorded.getParentCount() == 1 && recorded.getParent(0).equals(parent);
+        if (!sameParent || !recorded.getTree().equals(tree)) {
+            throw new TrialConflictException("trial " + spec.trialId() + " is already recorded as commit "
+                    + recordedId.name() + " with " + (sameParent ? "a different diff" : "a different parent")
+                    + "; give the new proposal a fresh trial id");
+        }
+        return new TrialCommit(spec.trialId(), recorded.name(), parent.name());
+    }
+
+    private static String message(TrialSpec spec) {
+        Map<String, String> trailers = new LinkedHashMap<>();
+        trailers.put(CommitMessages.TRIAL, spec.trialId());
+        trailers.put(CommitMessages.PARENT, spec.parentTrialId());
+        trailers.put(CommitMessages.SPECIALIST, spec.specialist());
+        trailers.put(CommitMessages.SURFACE, spec.surface());
+        trailers.put(CommitMessages.CAMPAIGN, spec.campaign());
+        return CommitMessages.compose(spec.hypothesis(), trailers);
+    }
+
+    private static CommitBuilder newCommit(ObjectId tree, String message, AnyObjectId... parents) {
+        PersonIdent looplab = new PersonIdent("Looplab", "looplab@localhost");
+        CommitBuilder commit = new CommitBuilder();
+        commit.setTreeId(tree);
+        commit.setParentIds(List.of(parents));
+        commit.setAuthor(looplab);
+        commit.setCommitter(looplab);
+        commit.setEncoding(StandardCharsets.UTF_8);
+        commit.setMessage(message);
+        return commit;
+    }
+
+    private static CommitBuilder newCommit(ObjectId tree, RevCommit parent, String message) {
+        return newCommit(tree, message, parent);
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /** The recorded trial, or empty if no {@code refs/heads/trial/<id>} exists. */
+    public Optional<TrialInfo> readTrial(String trialId) {
+        Ids.requireId("trialId", trialId);
+        return io("read trial " + trialId, () -> {
+            Ref ref = repo.exactRef(TRIAL_REFS + trialId);
+            if (ref == null) {
+                return Optional.<TrialInfo>empty();
+            }
+            try (RevWalk walk = new RevWalk(repo)) {
+                return Optional.of(info(walk.parseCommit(ref.getObjectId())));
+            }
+        });
+    }
+
+    /** Every recorded trial, oldest commit first (ties by id). */
+    public List<TrialInfo> listTrials() {
+        return io("list trials", () -> {
+            List<RevCommit> commits = new ArrayList<>();
+            try (RevWalk walk = new RevWalk(repo)) {
+                for (Ref ref : repo.getRefDatabase().getRefsByPrefix(TRIAL_REFS)) {
+                    commits.add(walk.parseCommit(ref.getObjectId()));
+                }
+                return infosInOrder(commits);
+            }
+        });
+    }
+
+    /** The trials whose parent is {@code trialId}, oldest first. */
+    public List<TrialInfo> children(String trialId) {
+        return io("list children of trial " + trialId, () -> {
+            List<RevCommit> children = new ArrayList<>();
+            try (RevWalk walk = new RevWalk(repo)) {
+                RevCommit parent = resolve(walk, trialId, "trial");
+                for (Ref ref : repo.getRefDatabase().getRefsByPrefix(TRIAL_REFS)) {
+                    RevCommit commit = walk.parseCommit(ref.getObjectId());
+                    if (commit.getParentCount() > 0 && commit.getParent(0).equals(parent)) {
+                        children.add(commit);
+                    }
+                }
+                return infosInOrder(children);
+            }
+        });
+    }
+
+    /** The trial and its ancestors, root first. */
+    public List<TrialInfo> chainToRoot(String trialId) {
+        return io("walk trial " + trialId + " to the root", () -> {
+            List<TrialInfo> chain = new ArrayList<>();
+            try (RevWalk walk = new RevWalk(repo)) {
+                RevCommit commit = resolve(walk, trialId, "trial");
+                while (true) {
+                    chain.add(info(commit));
+                    if (commit.getParentCount() == 0) {
+                        break;
+                    }
+                    commit = walk.parseCommit(commit.getParent(0));
+                }
+            }
+            Collections.reverse(chain);
+            return chain;
+        });
+    }
+
+    /** The UTF-8 text of one recipe file as the trial left it. */
+    public String readFile(String trialId, String path) {
+        return io("read " + path + " of trial " + trialId, () -> {
+            try (RevWalk walk = new RevWalk(repo)) {
+                RevCommit commit = resolve(walk, trialId, "trial");
+                try (TreeWalk file = TreeWalk.forPath(repo, path, commit.getTree())) {
+                    if (file == null || (file.getRawMode(0) & FileMode.TYPE_MASK) != FileMode.TYPE_FILE) {
+                        throw new LineageException("trial " + trialId + " has no file '" + path
+                                + "'; list its files with readFiles(\"" + trialId + "\")");
+                    }
+                    return new String(repo.open(file.getObjectId(0)).getBytes(), StandardCharsets.UTF_8);
+                }
+            }
+        });
+    }
+
+    /** Every recipe file of the trial, path to UTF-8 text, sorted by path. */
+    public Map<String, String> readFiles(String trialId) {
+        return io("read the files of trial " + trialId, () -> {
+            Map<String, String> files = new TreeMap<>();
+            try (RevWalk walk = new RevWalk(repo); TreeWalk tree = new TreeWalk(repo)) {
+                tree.addTree(resolve(walk, trialId, "trial").getTree());
+                tree.setRecursive(true);
+                while (tree.next()) {
+                    if ((tree.getRawMode(0) & FileMode.TYPE_MASK) == FileMode.TYPE_FILE) {
+                        files.put(tree.getPathString(),
+                                new String(repo.open(tree.getObjectId(0)).getBytes(), StandardCharsets.UTF_8));
+                    }
+                }
+            }
+            return Collections.unmodifiableMap(files);
+        });
+    }
+
+    /** The git-style unified diff from the parent trial's recipe to this one (from empty for the root). */
+    public String diffAgainstParent(String trialId) {
+        return io("diff trial " + trialId + " against its parent", () -> {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (RevWalk walk = new RevWalk(repo); DiffFormatter formatter = new DiffFormatter(out)) {
+                RevCommit commit = resolve(walk, trialId, "trial");
+                AnyObjectId parentTree = commit.getParentCount() == 0 ? null
+                        : walk.parseCommit(commit.getParent(0)).getTree();
+                formatter.setRepository(repo);
+                formatter.setDiffAlgorithm(DiffAlgorithm.getAlgorithm(DiffAlgorithm.SupportedAlgorithm.HISTOGRAM));
+                formatter.setDiffComparator(RawTextComparator.DEFAULT);
+                formatter.setContext(CONTEXT_LINES);
+                formatter.format(parentTree, (AnyObjectId) commit.getTree());
+            }
+            return out.toString(StandardCharsets.UTF_8);
+        });
+    }
+
+    private List<TrialInfo> infosInOrder(List<RevCommit> commits) {
+        List<TrialInfo> infos = new ArrayList<>();
+        commits.stream()
+                .sorted(Comparator.comparingInt(RevCommit::getCommitTime)
+                        .thenComparing(c -> String.valueOf(trailer(c, CommitMessages.TRIAL))))
+                .forEach(c -> infos.add(info(c)));
+        return infos;
+    }
+
+    private static TrialInfo info(RevCommit commit) {
+        String message = commit.getFullMessage();
+        Map<String, String> trailers = CommitMessages.trailers(message);
+        return new TrialInfo(trailers.get(CommitMessages.TRIAL), commit.name(), trailers.get(CommitMessages.PARENT),
+                trailers.get(CommitMessages.CAMPAIGN), trailers.get(CommitMessages.SPECIALIST),
+                trailers.get(CommitMessages.SURFACE), CommitMessages.text(message), trailers);
+    }
+
+    private static String trailer(RevCommit commit, String key) {
+        return CommitMessages.trailers(commit.getFullMessage()).get(key);
+    }
+
+    private RevCommit resolve(RevWalk walk, String trialId, String role) throws IOException {
+        Ids.requireId("trialId", trialId);
+        Ref ref = repo.exactRef(TRIAL_REFS + trialId);
+        if (ref == null) {
+            throw new UnknownTrialException(trialId, role + " '" + trialId + "' is not recorded in lineage "
+                    + dir + " (no " + TRIAL_REFS + trialId + "); record it first or use a recorded trial id");
+        }
+        return walk.parseCommit(ref.getObjectId());
+    }
+
+    // ---------------------------------------------------------------- best and outcomes
+
+    /** Points {@code refs/heads/best/<campaign>} at the trial's commit, whatever it pointed at before. */
+    public void moveBest(String campaign, String trialId) {
+        Ids.requireId("campaign", campaign);
+        io("move best of campaign " + campaign + " to trial " + trialId, () -> {
+            try (RevWalk walk = new RevWalk(repo)) {
+                forceRef(BEST_REFS + campaign, resolve(walk, trialId, "trial"));
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Moves {@code refs/heads/best/<campaign>} to the trial only if it still points at
+     * {@code expectedBestTrialId} (null: only if the campaign has no best yet), so two recorders that each
+     * compared against the old best cannot overwrite each other's decision.
+     *
+     * @return false, with nothing changed, when the best ref moved meanwhile; re-read it and decide again
+     */
+    public boolean moveBestIf(String campaign, String expectedBestTrialId, String trialId) {
+        Ids.requireId("campaign", campaign);
+        return io("move best of campaign " + campaign + " to trial " + trialId, () -> {
+            try (RevWalk walk = new RevWalk(repo)) {
+                ObjectId target = resolve(walk, trialId, "trial");
+                ObjectId expected = expectedBestTrialId == null ? ObjectId.zeroId()
+                        : resolve(walk, expectedBestTrialId, "expected best trial");
+                for (int attempt = 1; ; attempt++) {
+                    Ref current = repo.exactRef(BEST_REFS + campaign);
+                    ObjectId currentId = current == null ? ObjectId.zeroId() : current.getObjectId();
+                    if (!currentId.equals(expected)) {
+                        return false;
+                    }
+                    RefUpdate update = repo.updateRef(BEST_REFS + campaign);
+                    update.setExpectedOldObjectId(expected);
+                    update.setNewObjectId(target);
+                    update.setForceUpdate(true);
+                    switch (update.update(walk)) {
+                        case NEW, FORCED, FAST_FORWARD, NO_CHANGE:
+                            return true;
+                        case LOCK_FAILURE:
+                            retryOrFail(BEST_REFS + campaign, RefUpdate.Result.LOCK_FAILURE, attempt);
+                            break;
+                        default:
+                            throw new IOException("updating " + BEST_REFS + campaign + " failed");
+                    }
+                }
+            }
+        });
+    }
+
+    /** The trial that {@code refs/heads/best/<campaign>} points at, if the campaign has one. */
+    public Optional<String> bestTrial(String campaign) {
+        Ids.requireId("campaign", campaign);
+        return io("read best of campaign " + campaign, () -> {
+            Ref ref = repo.exactRef(BEST_REFS + campaign);
+            if (ref == null) {
+                return Optional.<String>empty();
+            }
+            try (RevWalk walk = new RevWalk(repo)) {
+                return Optional.ofNullable(trailer(walk.parseCommit(ref.getObjectId()), CommitMessages.TRIAL));
+            }
+        });
+    }
+
+    /**
+     * Adds or replaces the outcome note on the trial's commit; the note reads as {@code text}, then a fenced
+     * JSON block holding {@code json}.
+     */
+    public void putOutcomeNote(String trialId, String text, String json) {
+        putOutcomeNote(trialId, text.strip() + "\n\n```json\n" + json.strip() + "\n```\n");
+    }
+
+    /** Adds or replaces the outcome note on the trial's commit with {@code text} as given. */
+    public void putOutcomeNote(String trialId, String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("outcome note for trial " + trialId
+                    + " is empty; pass the outcome summary (and its JSON)");
+        }
+        io("write the outcome note of trial " + trialId, () -> {
+            try (RevWalk walk = new RevWalk(repo); ObjectInserter inserter = repo.newObjectInserter()) {
+                RevCommit trial = resolve(walk, trialId, "trial");
+                for (int attempt = 1; ; attempt++) {
+                    Ref notesRef = repo.exactRef(OUTCOME_NOTES);
+                    RevCommit notesHead = notesRef == null ? null : walk.parseCommit(notesRef.getObjectId());
+                    NoteMap notes = notesHead == null ? NoteMap.newEmptyMap()
+                            : NoteMap.read(walk.getObjectReader(), notesHead);
+                    notes.set(trial, text, inserter);
+                    CommitBuilder commit = notesHead == null
+                            ? newCommit(notes.writeTree(inserter), "Outcome of trial " + trialId + "\n")
+                            : newCommit(notes.writeTree(inserter), "Outcome of trial " + trialId + "\n", notesHead);
+                    ObjectId notesCommit = inserter.insert(commit);
+                    inserter.flush();
+                    // Compare-and-swap on the notes head: a concurrent note is never overwritten, we redo ours on top.
+                    RefUpdate update = repo.updateRef(OUTCOME_NOTES);
+                    update.setExpectedOldObjectId(notesHead == null ? ObjectId.zeroId() : notesHead);
+                    update.setNewObjectId(notesCommit);
+                    RefUpdate.Result result = update.update(walk);
+                    if (result == RefUpdate.Result.NEW || result == RefUpdate.Result.FAST_FORWARD) {
+                        return null;
+                    }
+                    retryOrFail(OUTCOME_NOTES, result, attempt);
+                }
+            }
+        });
+    }
+
+    /** The outcome note on the trial's commit, if one was written. */
+    public Optional<String> outcomeNote(String trialId) {
+        return io("read the outcome note of trial " + trialId, () -> {
+            try (RevWalk walk = new RevWalk(repo)) {
+                RevCommit trial = resolve(walk, trialId, "trial");
+                Ref notesRef = repo.exactRef(OUTCOME_NOTES);
+                if (notesRef == null) {
+                    return Optional.<String>empty();
+                }
+                NoteMap notes = NoteMap.read(walk.getObjectReader(), walk.parseCommit(notesRef.getObjectId()));
+                Note note = notes.getNote(trial);
+                if (note == null) {
+                    return Optional.<String>empty();
+                }
+                return Optional.of(new String(repo.open(note.getData()).getBytes(), StandardCharsets.UTF_8));
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- refs
+
+    /** Creates {@code name} at {@code id} unless it exists; returns the id the ref holds afterwards. */
+    private ObjectId createRef(String name, ObjectId id) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            RefUpdate update = repo.updateRef(name);
+            update.setExpectedOldObjectId(ObjectId.zeroId());
+            update.setNewObjectId(id);
+            RefUpdate.Result result = update.update();
+            if (result == RefUpdate.Result.NEW) {
+                return id;
+            }
+            Ref existing = repo.exactRef(name);
+            if (existing != null && existing.getObjectId() != null) {
+                return existing.getObjectId();
+            }
+            retryOrFail(name, result, attempt);
+        }
+    }
+
+    private void forceRef(String name, ObjectId id) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            RefUpdate update = repo.updateRef(name);
+            update.setNewObjectId(id);
+            update.setForceUpdate(true);
+            RefUpdate.Result result = update.update();
+            switch (result) {
+                case NEW, FORCED, FAST_FORWARD, NO_CHANGE:
+                    return;
+                default:
+                    retryOrFail(name, result, attempt);
+            }
+        }
+    }
+
+    private void retryOrFail(String name, RefUpdate.Result result, int attempt) throws IOException {
+        if (result != RefUpdate.Result.LOCK_FAILURE || attempt >= MAX_REF_ATTEMPTS) {
+            throw new IOException("updating " + name + " failed with " + result + " after " + attempt + " attempts");
+        }
+        try {
+            // Randomised backoff so writers that collided do not collide again in lock step.
+            Thread.sleep(ThreadLocalRandom.current().nextInt(1, 2 + Math.min(attempt, 20)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while retrying " + name, e);
+        }
+    }
+
+    // ---------------------------------------------------------------- diffs
+
+    /**
+     * A git-style unified diff of one file ({@code diff --git a/p b/p}, {@code ---}/{@code +++}, hunks with 3
+     * lines of context, histogram algorithm) that {@link #recordTrial} applies. A null {@code oldText} adds
+     * the file, a null {@code newText} deletes it; equal texts give the empty string.
+     */
+    public static String unifiedDiff(String path, String oldText, String newText) {
+        String problem = RecipePaths.problem(path);
+        if (problem != null) {
+            throw new IllegalArgumentException("path '" + path + "' " + problem + "; pass a path relative to the recipe root");
+        }
+        if (oldText == null && newText == null) {
+            throw new IllegalArgumentException("unifiedDiff of '" + path + "' needs an old or a new text");
+        }
+        RawText a = new RawText(oldText == null ? new byte[0] : oldText.getBytes(StandardCharsets.UTF_8));
+        RawText b = new RawText(newText == null ? new byte[0] : newText.getBytes(StandardCharsets.UTF_8));
+        EditList edits = DiffAlgorithm.getAlgorithm(DiffAlgorithm.SupportedAlgorithm.HISTOGRAM)
+                .diff(RawTextComparator.DEFAULT, a, b);
+        boolean addOrDelete = oldText == null || newText == null;
+        if (edits.isEmpty() && !addOrDelete) {
+            return "";
+        }
+        StringBuilder header = new StringBuilder("diff --git a/" + path + " b/" + path + "\n");
+        if (oldText == null) {
+            header.append("new file mode 100644\n--- /dev/null\n+++ b/").append(path).append('\n');
+        } else if (newText == null) {
+            header.append("deleted file mode 100644\n--- a/").append(path).append("\n+++ /dev/null\n");
+        } else {
+            header.append("--- a/").append(path).append("\n+++ b/").append(path).append('\n');
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (DiffFormatter formatter = new DiffFormatter(out)) {
+            out.writeBytes(header.toString().getBytes(StandardCharsets.UTF_8));
+            formatter.setContext(CONTEXT_LINES);
+            formatter.format(edits, a, b);
+        } catch (IOException e) {
+            throw new IllegalStateException("formatting to memory cannot fail", e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private interface IoCall<T> {
+        T call() throws IOException;
+    }
+
+    private <T> T io(String what, IoCall<T> call) {
+        try {
+            return call.call();
+        } catch (IOException e) {
+            throw new LineageIoException("could not " + what + " in lineage " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}
