@@ -40,6 +40,7 @@ create table trial (
     data_sha256       varchar(64),
     created_at        timestamptz  not null default now(),
     updated_at        timestamptz  not null default now(),
+    run_requested_at  timestamptz,
     recorded_at       timestamptz
 );
 create index trial_campaign_created on trial (campaign_id, created_at desc);

@@ -95,7 +95,7 @@ public class CampaignService {
         return root;
     }
 
-    /** Sends a run request for every trial accepted but not yet started (after a restart, say). */
+    /** Sends the run request of every trial whose request Kafka never acknowledged (a crash in between). */
     public void resumeQueuedTrials() {
         List<Trial> queued = QuarkusTransaction.requiringNew().call(() -> trials.listAwaitingRun());
         queued.forEach(this::scheduleRun);
@@ -108,5 +108,6 @@ public class CampaignService {
         publisher.requestRun(new RunRequest(RunRequest.SCHEMA, trial.id, trial.attempt + 1, trial.campaignId,
                 trial.task, lineage.fetchUrl(trial.task), trial.commitId, budget, config.campaign().seed(),
                 System.currentTimeMillis()));
+        QuarkusTransaction.requiringNew().run(() -> trials.markRunRequested(trial.id));
     }
 }

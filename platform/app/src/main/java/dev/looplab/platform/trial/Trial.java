@@ -56,6 +56,9 @@ public class Trial {
     public Instant createdAt = Instant.now();
     @Column(name = "updated_at")
     public Instant updatedAt = Instant.now();
+    /** When Kafka acknowledged the run request; null means it must still be sent. */
+    @Column(name = "run_requested_at")
+    public Instant runRequestedAt;
     @Column(name = "recorded_at")
     public Instant recordedAt;
 

@@ -26,7 +26,12 @@ public class TrialRepository implements PanacheRepositoryBase<Trial, String> {
     }
 
     public List<Trial> listAwaitingRun() {
-        return list("status in ?1", Sort.ascending("createdAt"), List.of("queued"));
+        return list("status = ?1 and runRequestedAt is null", Sort.ascending("createdAt"), "queued");
+    }
+
+    /** Notes that Kafka acknowledged the trial's run request, so a restart does not send it again. */
+    public void markRunRequested(String trialId) {
+        update("runRequestedAt = ?1 where id = ?2", java.time.Instant.now(), trialId);
     }
 
     public long countInFlight(String campaignId) {
