@@ -1,0 +1,24 @@
+package dev.looplab.proposer.specialist;
+
+import dev.looplab.evaluation.Direction;
+import java.util.random.RandomGenerator;
+
+/**
+ * What a specialist sees when asked for a proposal: the id the proposal will carry, the campaign,
+ * its best trial (the parent) with score and direction, read access to trial files and a seeded random.
+ */
+public record SpecialistContext(
+        String proposalId,
+        String campaign,
+        String task,
+        String parentTrial,
+        double parentScore,
+        Direction direction,
+        TrialFiles files,
+        RandomGenerator random) {
+
+    /** A file of the parent trial, e.g. {@code Recipe.java}. */
+    public String parentFile(String path) {
+        return files.read(parentTrial, path);
+    }
+}
