@@ -65,7 +65,7 @@ class LooplabUpIT {
     static void startLooplab() throws Exception {
         home = Files.createTempDirectory("looplab-e2e");
         Path root = Path.of(System.getProperty("looplab.root", "../..")).toAbsolutePath().normalize();
-        stack = Stack.start(new Stack.Settings(root, home, freePort(), CAMPAIGN, TASK, 8, true, Map.of()));
+        stack = Stack.start(new Stack.Settings(root, home, freePort(), CAMPAIGN, TASK, 30, true, Map.of()));
     }
 
     @AfterAll

@@ -1,0 +1,214 @@
+package dev.looplab.worker.run;
+
+import dev.looplab.events.Json;
+import dev.looplab.events.RunRequest;
+import dev.looplab.events.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Takes run requests from {@code looplab.runs} one at a time in the {@code looplab-workers} group.
+ * While a trial runs the partitions are paused and polling continues, so a long trial keeps the
+ * worker in the group; the offset is committed only after FINISHED is acknowledged (at least once).
+ */
+public final class RunConsumer implements AutoCloseable {
+    public static final String GROUP = "looplab-workers";
+    private static final Logger LOG = Logger.getLogger(RunConsumer.class);
+    private static final Duration IDLE_POLL = Duration.ofMillis(500);
+    private static final Duration BUSY_POLL = Duration.ofMillis(200);
+    private static final Duration RECONNECT_DELAY = Duration.ofSeconds(5);
+
+    private final Map<String, Object> settings;
+    private final String topic;
+    private final String workerId;
+    private final TrialHandler handler;
+    private final ExecutorService trials;
+    private volatile boolean running;
+    private volatile boolean busy;
+    private Thread loop;
+    private KafkaConsumer<String, String> consumer;
+
+    public RunConsumer(String bootstrap, String workerId, TrialHandler handler) {
+        this(bootstrap, workerId, handler, Topics.RUNS, Map.of());
+    }
+
+    /** A consumer of {@code topic} whose Kafka settings are the worker's with {@code overrides} applied. */
+    public RunConsumer(String bootstrap, String workerId, TrialHandler handler, String topic,
+                       Map<String, Object> overrides) {
+        Map<String, Object> kafka = new HashMap<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, GROUP,
+                ConsumerConfig.CLIENT_ID_CONFIG, workerId,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1,
+                // a new group must not skip runs published before the first worker joined
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class));
+        kafka.putAll(overrides);
+        this.settings = Map.copyOf(kafka);
+        this.topic = topic;
+        this.workerId = workerId;
+        this.handler = handler;
+        this.trials = Executors.newSingleThreadExecutor(r -> new Thread(r, "looplab-trial"));
+    }
+
+    /** Starts the consumer loop on its own thread. */
+    public synchronized void start() {
+        if (loop != null) {
+            throw new IllegalStateException("run consumer of worker " + workerId + " is already started");
+        }
+        running = true;
+        loop = new Thread(this::consume, "looplab-run-consumer");
+        loop.start();
+    }
+
+    /** Stops polling, kills a running trial without reporting it (its request is redelivered), and leaves the group. */
+    @Override
+    public synchronized void close() {
+        running = false;
+        trials.shutdownNow();
+        if (loop != null) {
+            try {
+                loop.join(Duration.ofSeconds(30).toMillis());
+                trials.awaitTermination(15, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void consume() {
+        while (running) {
+            try {
+                consumeUntilStopped();
+            } catch (RuntimeException e) {
+                // a worker that silently stopped consuming would idle forever: start over with a fresh consumer
+                LOG.errorf(e, "run consumer of worker %s failed; reconnecting in %d s", workerId,
+                        RECONNECT_DELAY.toSeconds());
+                try {
+                    Thread.sleep(RECONNECT_DELAY.toMillis());
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void consumeUntilStopped() {
+        try (KafkaConsumer<String, String> kafka = new KafkaConsumer<>(settings)) {
+            consumer = kafka;
+            kafka.subscribe(List.of(topic), new PauseWhileBusy());
+            LOG.infof("worker %s consuming %s as group %s from %s", workerId, topic,
+                    settings.get(ConsumerConfig.GROUP_ID_CONFIG), settings.get(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG));
+            while (running) {
+                for (ConsumerRecord<String, String> record : kafka.poll(IDLE_POLL)) {
+                    handle(record);
+                    if (!running) {
+                        break;
+                    }
+                }
+            }
+        } finally {
+            consumer = null;
+        }
+    }
+
+    private void handle(ConsumerRecord<String, String> record) {
+        RunRequest request;
+        try {
+            request = Json.read(record.value(), RunRequest.class);
+            if (request.trialId() == null || request.trialId().isBlank()) {
+                throw new IllegalArgumentException("trialId is missing");
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf("skipping bad payload on %s partition %d offset %d: %s", record.topic(), record.partition(),
+                    record.offset(), e.getMessage());
+            commit(record);
+            return;
+        }
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        busy = true;
+        consumer.pause(consumer.assignment());
+        try {
+            Future<?> trial = trials.submit(() -> {
+                handler.handle(request);
+                return null;
+            });
+            while (!trial.isDone() && running) {
+                ConsumerRecords<String, String> stray = consumer.poll(BUSY_POLL);
+                // paused partitions return nothing; anything else is a partition assigned mid-trial: read it later
+                stray.partitions().forEach(p -> consumer.seek(p, stray.records(p).get(0).offset()));
+            }
+            if (!trial.isDone()) {
+                trial.cancel(true);
+                LOG.warnf("worker stopping: trial %s attempt %d abandoned; its run request will be redelivered",
+                        request.trialId(), request.attempt());
+                consumer.seek(partition, record.offset());
+                return;
+            }
+            trial.get();
+            commit(record);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof InterruptedException) {
+                LOG.warnf("worker stopping: trial %s attempt %d abandoned; its run request will be redelivered",
+                        request.trialId(), request.attempt());
+            } else {
+                // FINISHED was not delivered: read the request again rather than lose the trial
+                LOG.errorf(e.getCause(), "trial %s attempt %d not reported; retrying from offset %d",
+                        request.trialId(), request.attempt(), record.offset());
+            }
+            consumer.seek(partition, record.offset());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        } finally {
+            consumer.resume(consumer.paused());
+            busy = false;
+        }
+    }
+
+    private void commit(ConsumerRecord<String, String> record) {
+        try {
+            consumer.commitSync(Map.of(new TopicPartition(record.topic(), record.partition()),
+                    new OffsetAndMetadata(record.offset() + 1)));
+        } catch (KafkaException e) {
+            // the partition moved to another worker mid-trial; the platform dedupes on trialId + attempt
+            LOG.warnf("could not commit %s-%d offset %d (%s); the request may run again", record.topic(),
+                    record.partition(), record.offset(), e.getMessage());
+        }
+    }
+
+    /** Keeps partitions assigned during a trial paused, so one worker never runs two trials at once. */
+    private final class PauseWhileBusy implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (busy) {
+                consumer.pause(partitions);
+            }
+        }
+    }
+}

@@ -1,0 +1,332 @@
+package dev.looplab.worker.run;
+
+import dev.looplab.evaluation.Direction;
+import dev.looplab.evaluation.EvaluationRequest;
+import dev.looplab.evaluation.Evaluator;
+import dev.looplab.evaluation.Evaluator.TrainingData;
+import dev.looplab.evaluation.Measurement;
+import dev.looplab.evaluation.Status;
+import dev.looplab.events.ArtifactRef;
+import dev.looplab.events.RunRequest;
+import dev.looplab.events.TrialEvent;
+import dev.looplab.worker.artifact.ArtifactStore;
+import dev.looplab.worker.checkout.TrialCheckout;
+import dev.looplab.worker.sandbox.TrainLog;
+import dev.looplab.worker.sandbox.TrainingCommand;
+import dev.looplab.worker.sandbox.TrainingProcess;
+import dev.looplab.worker.sandbox.TrainingResult;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+/**
+ * Runs one attempt at a trial end to end (fetch, train under budget, evaluate, store artifacts) and
+ * always reports it with a FINISHED event, a crash with its reason when anything fails.
+ */
+public final class TrialRunner {
+    private static final Logger LOG = Logger.getLogger(TrialRunner.class);
+    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(60);
+    private static final int FINISH_ATTEMPTS = 3;
+    private static final String WORKER_EVALUATOR = "looplab-worker";
+
+    /** Where the runner keeps its files and how it runs recipes. */
+    public record Settings(String workerId, Path home, int threads, Duration minGrace, boolean keepWorkDirs,
+                           Supplier<String> djlClasspath) {
+    }
+
+    private final Settings settings;
+    private final TaskResolver tasks;
+    private final ArtifactStore artifacts;
+    private final TrialEventPublisher events;
+    private final TrainingDataCache data;
+
+    public TrialRunner(Settings settings, TaskResolver tasks, ArtifactStore artifacts, TrialEventPublisher events) {
+        this.settings = settings;
+        this.tasks = tasks;
+        this.artifacts = artifacts;
+        this.events = events;
+        this.data = new TrainingDataCache(settings.home().resolve("data"));
+    }
+
+    /**
+     * Runs the attempt and returns once its FINISHED event is acknowledged by the broker.
+     *
+     * @throws InterruptedException when the worker stops mid-trial (nothing is reported; the request is redelivered)
+     * @throws TrialEventPublisher.PublishException when FINISHED could not be delivered
+     */
+    public TrialEvent run(RunRequest request) throws InterruptedException {
+        WorkDirs dirs = WorkDirs.of(settings.home(), request);
+        events.publish(event(request, TrialEvent.Type.STARTED, "fetching commit " + request.commit(), null, null));
+        Progress progress = new Progress();
+        Measurement measurement;
+        List<ArtifactRef> stored = List.of();
+        try {
+            measurement = attempt(request, dirs, progress);
+            stored = storeArtifacts(dirs);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedException("worker stopping during trial " + request.trialId());
+            }
+            LOG.warnf(e, "trial %s attempt %d crashed in the worker", request.trialId(), request.attempt());
+            measurement = crash(request, progress, reasonOf(e));
+            stored = storeLogsBestEffort(dirs);
+        }
+        TrialEvent finished = event(request, TrialEvent.Type.FINISHED, measurement.feedback(), measurement, stored);
+        publishFinished(finished);
+        LOG.infof("trial %s attempt %d finished: %s score %s, train %.1f s, eval %.1f s, %d artifacts%s",
+                request.trialId(), request.attempt(), measurement.status(), measurement.score(),
+                measurement.trainSeconds(), measurement.evalSeconds(), stored.size(),
+                measurement.status().isScored() ? "" : " (" + firstLine(measurement.feedback()) + ")");
+        if (!settings.keepWorkDirs()) {
+            deleteQuietly(dirs.root());
+        }
+        return finished;
+    }
+
+    /** The trial's result is worth a few retries: redelivery would train it all over again. */
+    private void publishFinished(TrialEvent finished) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                events.publishAndAwait(finished, ACK_TIMEOUT);
+                return;
+            } catch (TrialEventPublisher.PublishException e) {
+                if (attempt >= FINISH_ATTEMPTS) {
+                    throw e;
+                }
+                LOG.warnf("FINISHED of trial %s not acknowledged (%s); retrying", finished.trialId(), e.getMessage());
+                Thread.sleep(Duration.ofSeconds(5L * attempt).toMillis());
+            }
+        }
+    }
+
+    private static String firstLine(String text) {
+        return text == null ? "" : text.lines().findFirst().orElse("");
+    }
+
+    private Measurement attempt(RunRequest request, WorkDirs dirs, Progress progress)
+            throws IOException, InterruptedException {
+        // first, so a crash report never carries files of an earlier, abandoned delivery
+        dirs.recreate();
+        validate(request);
+        TaskSetup task = tasks.resolve(request.task());
+        Evaluator evaluator = task.evaluator();
+        progress.evaluator = evaluator;
+
+        TrialCheckout.checkout(request.lineageUrl(), request.commit(), dirs.checkout());
+        Path recipeDir = locateRecipe(dirs.checkout(), task);
+        TrainingData trainingData = data.trainingData(evaluator);
+        progress.dataSha256 = trainingData.sha256();
+
+        int budgetSeconds = request.trainBudgetSeconds() > 0 ? request.trainBudgetSeconds() : task.trainBudgetSeconds();
+        TrainingCommand command = trainingCommand(task, recipeDir, dirs, trainingData, budgetSeconds, request.seed());
+        LOG.infof("trial %s attempt %d: training %s for %d s in %s", request.trialId(), request.attempt(),
+                task.task(), budgetSeconds, recipeDir);
+        TrainingResult trained = TrainingProcess.run(command);
+        progress.trainSeconds = trained.seconds();
+
+        events.publish(event(request, TrialEvent.Type.EVALUATING, describe(trained, command), null, null));
+        Measurement measured;
+        long evalStarted = System.nanoTime();
+        try {
+            measured = evaluator.evaluate(new EvaluationRequest(recipeDir, dirs.out(), dirs.scratch(),
+                    trained.exitCode(), trained.timedOut(), trained.seconds(), request.seed()));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("evaluator " + evaluator.name() + " " + evaluator.version()
+                    + " failed: " + e, e);
+        }
+        progress.evalSeconds = (System.nanoTime() - evalStarted) / 1e9;
+        if (measured == null) {
+            throw new IllegalStateException("evaluator " + evaluator.name() + " returned no measurement");
+        }
+        return explainFailedTraining(measured, trained, dirs.log());
+    }
+
+    private static void validate(RunRequest request) {
+        List<String> missing = new ArrayList<>();
+        if (blank(request.task())) {
+            missing.add("task");
+        }
+        if (blank(request.lineageUrl())) {
+            missing.add("lineageUrl");
+        }
+        if (blank(request.commit())) {
+            missing.add("commit");
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("run request for trial " + request.trialId() + " lacks " + missing
+                    + ": the platform must set them before scheduling");
+        }
+    }
+
+    /** The recipe's directory: {@code recipes/<task>/} in the checkout when it exists, else the checkout root. */
+    private static Path locateRecipe(Path checkout, TaskSetup task) {
+        Path nested = checkout.resolve("recipes").resolve(task.task());
+        if (task.entry() == null) {
+            return Files.isDirectory(nested) ? nested : checkout;
+        }
+        for (Path candidate : List.of(nested, checkout)) {
+            if (Files.isRegularFile(candidate.resolve(task.entry()))) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("the trial's commit has no " + task.entry() + " at its root or in recipes/"
+                + task.task() + "/: the recipe's entry file was removed or renamed");
+    }
+
+    private TrainingCommand trainingCommand(TaskSetup task, Path recipeDir, WorkDirs dirs, TrainingData data,
+                                            int budgetSeconds, long seed) {
+        List<String> argv;
+        if (TaskSetup.RUNTIME_DJL.equals(task.runtime())) {
+            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+            argv = List.of(java.toString(), "-Dai.djl.offline=true", "-cp", settings.djlClasspath().get(),
+                    task.entry(), "train");
+        } else if (TaskSetup.RUNTIME_PROCESS.equals(task.runtime()) && !task.command().isEmpty()) {
+            argv = task.command();
+        } else {
+            throw new IllegalStateException("task " + task.task() + " has runtime '" + task.runtime()
+                    + "' without a way to start it: use runtime djl with an entry, or process with a command");
+        }
+        Map<String, String> env = new HashMap<>();
+        // the recipe sees a minimal environment: never the worker's credentials
+        for (String name : List.of("PATH", "HOME", "LANG", "TMPDIR", "DJL_CACHE_DIR", "ENGINE_CACHE_DIR")) {
+            String value = System.getenv(name);
+            if (value != null) {
+                env.put(name, value);
+            }
+        }
+        env.put("LOOPLAB_DATA", data.path().toAbsolutePath().toString());
+        env.put("LOOPLAB_OUT", dirs.out().toAbsolutePath().toString());
+        env.put("LOOPLAB_METRICS", dirs.metrics().toAbsolutePath().toString());
+        env.put("LOOPLAB_BUDGET_S", Integer.toString(budgetSeconds));
+        env.put("LOOPLAB_SEED", Long.toString(seed));
+        env.put("LOOPLAB_THREADS", Integer.toString(settings.threads()));
+        Duration budget = Duration.ofSeconds(budgetSeconds);
+        return new TrainingCommand(argv, recipeDir, env, dirs.log(), budget,
+                TrainingCommand.graceFor(budget, settings.minGrace()));
+    }
+
+    private static String describe(TrainingResult trained, TrainingCommand command) {
+        if (trained.timedOut()) {
+            return String.format(Locale.ROOT, "training killed after %.1f s (budget %d s + grace %d s)",
+                    trained.seconds(), command.budget().toSeconds(), command.grace().toSeconds());
+        }
+        return String.format(Locale.ROOT, "training exited with code %d after %.1f s", trained.exitCode(),
+                trained.seconds());
+    }
+
+    /** A failed training run's feedback gets the log lines that explain it, unless the evaluator quoted them. */
+    private static Measurement explainFailedTraining(Measurement m, TrainingResult trained, Path log) {
+        if (m.status().isScored() || (trained.exitCode() == 0 && !trained.timedOut())) {
+            return m;
+        }
+        String summary = TrainLog.summary(log);
+        String feedback = m.feedback() == null ? "" : m.feedback();
+        if (summary.isEmpty() || feedback.contains(summary.lines().findFirst().orElse(summary))) {
+            return m;
+        }
+        feedback = (feedback.isBlank() ? "" : feedback + "; ") + "train.log:\n" + summary;
+        return new Measurement(m.status(), m.score(), m.direction(), m.metrics(), m.trainSeconds(), m.evalSeconds(),
+                m.artifactBytes(), m.seed(), m.evaluator(), m.evaluatorVersion(), m.dataSha256(), feedback);
+    }
+
+    private List<ArtifactRef> storeArtifacts(WorkDirs dirs) throws IOException {
+        List<ArtifactRef> refs = new ArrayList<>();
+        if (Files.isDirectory(dirs.out())) {
+            List<Path> files;
+            try (Stream<Path> walk = Files.walk(dirs.out())) {
+                files = walk.filter(Files::isRegularFile).sorted().toList();
+            }
+            for (Path file : files) {
+                refs.add(artifacts.put(dirs.out().relativize(file).toString(), file));
+            }
+        }
+        if (Files.isRegularFile(dirs.metrics())) {
+            refs.add(artifacts.put(dirs.metrics().getFileName().toString(), dirs.metrics()));
+        }
+        return refs;
+    }
+
+    private List<ArtifactRef> storeLogs(WorkDirs dirs) {
+        List<ArtifactRef> refs = new ArrayList<>();
+        for (Path file : List.of(dirs.log(), dirs.metrics())) {
+            if (Files.isRegularFile(file)) {
+                refs.add(artifacts.put(file.getFileName().toString(), file));
+            }
+        }
+        return refs;
+    }
+
+    /** After a crash the logs are what explains it, yet a failing store must not stop the report. */
+    private List<ArtifactRef> storeLogsBestEffort(WorkDirs dirs) {
+        try {
+            return storeLogs(dirs);
+        } catch (RuntimeException e) {
+            LOG.warnf("could not store the logs of %s: %s", dirs.root(), e.getMessage());
+            return List.of();
+        }
+    }
+
+    private Measurement crash(RunRequest request, Progress progress, String reason) {
+        Evaluator evaluator = progress.evaluator;
+        Direction direction = evaluator == null ? null : safe(evaluator::direction);
+        return new Measurement(Status.crash, null, direction, Map.of(), progress.trainSeconds, progress.evalSeconds,
+                0L, request.seed(), evaluator == null ? WORKER_EVALUATOR : safe(evaluator::name),
+                evaluator == null ? null : safe(evaluator::version), progress.dataSha256,
+                "worker " + settings.workerId() + " could not complete the trial: " + reason);
+    }
+
+    private static <T> T safe(Supplier<T> supplier) {
+        try {
+            return supplier.get();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String reasonOf(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getName() : message;
+    }
+
+    private TrialEvent event(RunRequest request, TrialEvent.Type type, String message, Measurement measurement,
+                             List<ArtifactRef> stored) {
+        return new TrialEvent(TrialEvent.SCHEMA, request.trialId(), request.attempt(), type, settings.workerId(),
+                System.currentTimeMillis(), message, measurement, stored);
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    static void deleteQuietly(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.warnf("could not delete %s: %s", root, e.getMessage());
+        }
+    }
+
+    /** What the attempt learned before it failed, so a crash report still carries it. */
+    private static final class Progress {
+        Evaluator evaluator;
+        String dataSha256;
+        double trainSeconds;
+        double evalSeconds;
+    }
+}
