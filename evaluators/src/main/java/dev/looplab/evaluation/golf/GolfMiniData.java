@@ -1,0 +1,181 @@
+package dev.looplab.evaluation.golf;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+/**
+ * The golf-mini corpus: Debian's English fortunes, split into records on lines holding only
+ * {@code %}, de-duplicated and shuffled with a fixed seed; {@link #HELD_OUT_BYTES} bytes of whole
+ * records at the end of the shuffled corpus are held out for the evaluator, never written to training.
+ */
+public final class GolfMiniData {
+    /** Where Debian's {@code fortunes} package installs its plain-text files. */
+    public static final Path DEBIAN_FORTUNES = Path.of("/usr/share/games/fortunes");
+    /** Size of the held-out slice: scoring it takes a few seconds on two cores. */
+    public static final int HELD_OUT_BYTES = 16 * 1024;
+    static final long SHUFFLE_SEED = 20240520L;
+    private static final byte[] SEPARATOR = "%\n".getBytes(StandardCharsets.ISO_8859_1);
+
+    private final byte[] train;
+    private final byte[] heldOut;
+    private final List<String> sources;
+
+    private GolfMiniData(byte[] train, byte[] heldOut, List<String> sources) {
+        this.train = train;
+        this.heldOut = heldOut;
+        this.sources = sources;
+    }
+
+    /** Reads the fortunes installed by Debian. */
+    public static GolfMiniData fromDebianFortunes() {
+        return fromFortunesDir(DEBIAN_FORTUNES);
+    }
+
+    /**
+     * Reads every plain fortune file of {@code dir} (those with a {@code .dat} index beside them; the
+     * {@code off/} folder of offensive fortunes is not read) and splits it.
+     */
+    public static GolfMiniData fromFortunesDir(Path dir) {
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dir)) {
+            files = list.filter(Files::isRegularFile)
+                    .filter(p -> !Files.isSymbolicLink(p))
+                    .filter(p -> !p.getFileName().toString().contains("."))
+                    .filter(p -> Files.isRegularFile(p.resolveSibling(p.getFileName() + ".dat")))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new MissingCorpusException(dir);
+        }
+        if (files.isEmpty()) {
+            throw new MissingCorpusException(dir);
+        }
+        List<byte[]> records = new ArrayList<>();
+        for (Path file : files) {
+            try {
+                records.addAll(splitRecords(Files.readAllBytes(file)));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read fortune file " + file, e);
+            }
+        }
+        // the same fortune appears in several files: keep one copy, or it could sit on both sides of the split
+        List<String> unique = new ArrayList<>(new LinkedHashSet<>(records.stream()
+                .map(r -> new String(r, StandardCharsets.ISO_8859_1)).toList()));
+        // a fixed shuffle so that neighbouring fortunes of one file land on both sides of the split
+        Collections.shuffle(unique, new Random(SHUFFLE_SEED));
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        List<Integer> boundaries = new ArrayList<>();
+        for (String record : unique) {
+            boundaries.add(all.size());
+            all.writeBytes(record.getBytes(StandardCharsets.ISO_8859_1));
+            all.writeBytes(SEPARATOR);
+        }
+        byte[] corpus = all.toByteArray();
+        if (corpus.length < 4 * HELD_OUT_BYTES) {
+            throw new IllegalStateException("fortunes in " + dir + " hold only " + corpus.length
+                    + " bytes; golf-mini needs at least " + 4 * HELD_OUT_BYTES + ": install Debian package fortunes");
+        }
+        // cut on a record boundary so no fortune is split between training and the held-out slice
+        int cut = 0;
+        for (int boundary : boundaries) {
+            if (boundary <= corpus.length - HELD_OUT_BYTES) {
+                cut = boundary;
+            }
+        }
+        byte[] train = java.util.Arrays.copyOfRange(corpus, 0, cut);
+        byte[] heldOut = java.util.Arrays.copyOfRange(corpus, cut, cut + HELD_OUT_BYTES);
+        return new GolfMiniData(train, heldOut, files.stream().map(p -> p.getFileName().toString()).toList());
+    }
+
+    /** Records of one fortune file: the text between lines that hold only {@code %}. */
+    static List<byte[]> splitRecords(byte[] file) {
+        // ISO-8859-1 maps bytes 1:1, so splitting text keeps the exact bytes of any encoding
+        String text = new String(file, StandardCharsets.ISO_8859_1);
+        List<byte[]> records = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String line : text.split("\n", -1)) {
+            if (line.equals("%")) {
+                flush(current, records);
+            } else {
+                current.append(line).append('\n');
+            }
+        }
+        flush(current, records);
+        return records;
+    }
+
+    private static void flush(StringBuilder current, List<byte[]> records) {
+        String record = current.toString();
+        current.setLength(0);
+        if (!record.isBlank()) {
+            records.add(record.getBytes(StandardCharsets.ISO_8859_1));
+        }
+    }
+
+    /** Writes the training split to {@code file}; returns its sha256. */
+    public String writeTraining(Path file) {
+        try {
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+            Files.write(file, train);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write golf-mini training data to " + file, e);
+        }
+        return trainSha256();
+    }
+
+    public byte[] train() {
+        return train.clone();
+    }
+
+    public byte[] heldOut() {
+        return heldOut.clone();
+    }
+
+    public String trainSha256() {
+        return sha256(train);
+    }
+
+    public String heldOutSha256() {
+        return sha256(heldOut);
+    }
+
+    /** One fingerprint of the whole split: changes when either side changes. */
+    public String fingerprint() {
+        return sha256((trainSha256() + ":" + heldOutSha256()).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** The fortune files the corpus was read from. */
+    public List<String> sources() {
+        return sources;
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM lacks SHA-256", e);
+        }
+    }
+
+    /** The fortunes corpus is not installed. */
+    public static final class MissingCorpusException extends IllegalStateException {
+        MissingCorpusException(Path dir) {
+            super("no fortune files in " + dir + ": install Debian package fortunes (apt-get install -y fortunes)");
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package dev.looplab.evaluation.golf;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import dev.looplab.evaluation.EvaluationRequest;
+import dev.looplab.runtime.djl.DjlRuntime;
+
+/** Test helper: runs a recipe's train mode as the worker does, in a child JVM. */
+final class RecipeTraining {
+    private RecipeTraining() {
+    }
+
+    /**
+     * Trains the recipe in {@code recipeDir} on {@code data}; {@code steps} > 0 fixes the step count
+     * (LOOPLAB_STEPS) so that runs are bit-reproducible.
+     */
+    static EvaluationRequest train(Path recipeDir, Path data, Path work, double budgetSeconds, long seed, int steps)
+            throws IOException, InterruptedException {
+        Path out = Files.createDirectories(work.resolve("out"));
+        Path log = out.resolve(GolfMiniEvaluator.TRAIN_LOG);
+        ProcessBuilder builder = new ProcessBuilder(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true", "-cp", DjlRuntime.classpathString(), "Recipe.java", "train"))
+                .directory(recipeDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().put("LOOPLAB_DATA", data.toString());
+        builder.environment().put("LOOPLAB_OUT", out.toString());
+        builder.environment().put("LOOPLAB_METRICS", work.resolve("metrics.jsonl").toString());
+        builder.environment().put("LOOPLAB_BUDGET_S", Double.toString(budgetSeconds));
+        builder.environment().put("LOOPLAB_SEED", Long.toString(seed));
+        builder.environment().put("LOOPLAB_THREADS", "1");
+        builder.environment().putAll(GolfMiniEvaluator.REPRODUCIBLE_NUMERICS);
+        if (steps > 0) {
+            builder.environment().put("LOOPLAB_STEPS", Integer.toString(steps));
+        }
+        long started = System.nanoTime();
+        Process process = builder.start();
+        // the harness's own kill line: a recipe that ignores its budget is stopped at twice the budget
+        boolean finished = process.waitFor((long) (budgetSeconds * 2 + 30), TimeUnit.SECONDS);
+        if (!finished) {
+            process.destroyForcibly().waitFor();
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        System.out.println("trained " + recipeDir + " (seed " + seed + ") in " + String.format("%.1f", seconds)
+                + " s:\n" + GolfMiniEvaluator.lastLines(Files.readString(log), 6));
+        return new EvaluationRequest(recipeDir, out, Files.createDirectories(work.resolve("scratch")),
+                finished ? process.exitValue() : -1, !finished, seconds, seed);
+    }
+
+    /** A copy of the built-in golf-mini recipe folder, optionally with one source edit. */
+    static Path copyRecipe(Path target, String find, String replace) throws IOException {
+        Path source = Path.of(System.getProperty("looplab.recipes.dir", "../recipes")).resolve("golf-mini");
+        Files.createDirectories(target);
+        for (String name : List.of("Recipe.java", "task.yaml")) {
+            String text = Files.readString(source.resolve(name));
+            if (find != null && name.equals("Recipe.java")) {
+                if (!text.contains(find)) {
+                    throw new IllegalStateException("Recipe.java no longer contains '" + find + "': update the test");
+                }
+                text = text.replace(find, replace);
+            }
+            Files.writeString(target.resolve(name), text);
+        }
+        return target;
+    }
+}
