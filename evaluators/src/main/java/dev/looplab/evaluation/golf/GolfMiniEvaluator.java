@@ -44,7 +44,7 @@ public final class GolfMiniEvaluator implements Evaluator {
      * Environment that makes PyTorch's statically linked MKL pick the same kernels whatever the memory
      * alignment, so that the same seed and threads give the same bits; workers should train with it too.
      */
-    public static final Map<String, String> REPRODUCIBLE_NUMERICS = Map.of("MKL_CBWR", "AUTO,STRICT");
+    public static final Map<String, String> REPRODUCIBLE_NUMERICS = dev.looplab.runtime.djl.DjlRuntime.REPRODUCIBLE_NUMERICS;
     static final int DEFAULT_WINDOW = 128;
     static final int MAX_WINDOW = 1024;
     private static final Pattern SEQ_LEN = Pattern.compile("static\\s+final\\s+int\\s+SEQ_LEN\\s*=\\s*(\\d+)\\s*;");

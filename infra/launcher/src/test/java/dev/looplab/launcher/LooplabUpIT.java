@@ -18,6 +18,13 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -193,22 +200,45 @@ class LooplabUpIT {
 
     @Test
     @Order(3)
-    void givenRecordedTrials_whenABrowserOpensTheUi_thenTheyAreListedNewestFirst() throws Exception {
-        Path profile = Files.createTempDirectory("chromium-profile");
-        Process chromium = new ProcessBuilder("chromium", "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + profile, "--virtual-time-budget=8000", "--dump-dom",
-                stack.platformUrl() + "/?campaign=" + CAMPAIGN)
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String dom = new String(chromium.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(chromium.waitFor(60, TimeUnit.SECONDS)).isTrue();
-
+    void givenRecordedTrials_whenABrowserOpensTheUi_thenTheyAreListedNewestFirstAndUpdateLive() throws Exception {
         String root = campaign().get("rootTrialId").toString();
-        assertThat(dom).contains("data-trial=\"" + root + "\"");
-        assertThat(dom).contains("campaign " + CAMPAIGN);
-        int newest = dom.indexOf("data-trial=\"");
-        String firstId = dom.substring(newest + 12, dom.indexOf('"', newest + 12));
-        assertThat(Long.parseLong(firstId)).isGreaterThan(Long.parseLong(root));
+        WebDriver browser = chromium();
+        try {
+            browser.get(stack.platformUrl() + "/?campaign=" + CAMPAIGN);
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+            wait.until(d -> !d.findElements(By.cssSelector("tr[data-trial='" + root + "']")).isEmpty());
+            assertThat(browser.findElement(By.id("campaign")).getText()).contains("campaign " + CAMPAIGN);
+
+            List<Long> ids = browser.findElements(By.cssSelector("#trials tbody tr")).stream()
+                    .map(row -> Long.parseLong(row.getDomAttribute("data-trial"))).toList();
+            assertThat(ids).isSortedAccordingTo(java.util.Comparator.reverseOrder());
+            WebElement rootRow = browser.findElement(By.cssSelector("tr[data-trial='" + root + "']"));
+            assertThat(rootRow.getText()).contains("baseline");
+
+            // a new proposal must show up without reloading the page (server-sent events)
+            String recipe = get("/api/trials/" + root + "/files/Recipe.java").body();
+            String live = UUID.randomUUID().toString();
+            try (KafkaProducer<String, String> producer = producer()) {
+                send(producer, proposal(live, root, "Shown live in the browser without a reload.",
+                        LineageStore.unifiedDiff("Recipe.java", recipe, "// live " + live + "\n" + recipe)));
+            }
+            wait.until(d -> d.getPageSource().contains("Shown live in the browser without a reload."));
+            assertThat(browser.findElement(By.id("live")).getDomAttribute("class")).contains("on");
+        } finally {
+            browser.quit();
+        }
+    }
+
+    private static WebDriver chromium() throws Exception {
+        Path profile = Files.createTempDirectory("chromium-profile");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new java.io.File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        return new ChromeDriver(service, options);
     }
 
     // ---- helpers

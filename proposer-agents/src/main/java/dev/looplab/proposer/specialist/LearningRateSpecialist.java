@@ -31,8 +31,9 @@ public class LearningRateSpecialist implements Specialist {
     private static final Pattern TRAIN_BUDGET = Pattern.compile("(?m)^train_budget_seconds:\\s*(\\d+)");
 
     private static final Logger LOG = Logger.getLogger(LearningRateSpecialist.class);
-    private static final double[] UP = {1.4, 2.0};
-    private static final double[] DOWN = {0.7, 0.5};
+    // the first two of each side are the usual steps; the rest widen and refine the search once those are spent
+    private static final double[] UP = {1.4, 2.0, 1.2, 2.8, 1.1, 4.0};
+    private static final double[] DOWN = {0.7, 0.5, 0.85, 0.35, 0.9, 0.25};
     private static final int FEEDBACK_CHARS = 240;
 
     /** Attempts by proposal id, in the order they were proposed or first heard of. */
@@ -164,6 +165,10 @@ public class LearningRateSpecialist implements Specialist {
         }
         order.add(second[0]);
         order.add(second[1]);
+        for (int i = 2; i < first.length; i++) {
+            order.add(first[i]);
+            order.add(second[i]);
+        }
         return order;
     }
 

@@ -213,6 +213,8 @@ public final class TrialRunner {
         env.put("LOOPLAB_BUDGET_S", Integer.toString(budgetSeconds));
         env.put("LOOPLAB_SEED", Long.toString(seed));
         env.put("LOOPLAB_THREADS", Integer.toString(settings.threads()));
+        // the same seed and threads must train the same numbers (see DjlRuntime)
+        env.putAll(dev.looplab.runtime.djl.DjlRuntime.REPRODUCIBLE_NUMERICS);
         Duration budget = Duration.ofSeconds(budgetSeconds);
         return new TrainingCommand(argv, recipeDir, env, dirs.log(), budget,
                 TrainingCommand.graceFor(budget, settings.minGrace()));

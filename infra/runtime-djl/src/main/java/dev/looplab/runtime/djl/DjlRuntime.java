@@ -14,6 +14,12 @@ import java.util.List;
  * as resolved by Maven when this module was built.
  */
 public final class DjlRuntime {
+
+    /**
+     * Environment every DJL child process gets: libtorch's bundled MKL otherwise chooses kernels by
+     * memory alignment, so the same seed and threads could give different numbers.
+     */
+    public static final java.util.Map<String, String> REPRODUCIBLE_NUMERICS = java.util.Map.of("MKL_CBWR", "AUTO,STRICT");
     static final String RESOURCE = "/looplab/runtime/djl.classpath";
 
     private DjlRuntime() {
