@@ -38,7 +38,9 @@ public final class Looplab {
         System.out.println("starting Looplab in " + settings.home() + " ...");
         Stack stack = Stack.start(settings);
         CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch stopping = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.countDown();
             System.out.println("stopping Looplab ...");
             stack.close();
             stopped.countDown();
@@ -47,7 +49,8 @@ public final class Looplab {
                 + "; Ctrl-C stops everything)");
         while (stopped.getCount() > 0) {
             var dead = stack.deadApp();
-            if (dead.isPresent()) {
+            // while stopping, apps exit on purpose
+            if (dead.isPresent() && stopping.getCount() > 0) {
                 System.err.println("stopping: " + dead.get() + " exited");
                 System.exit(1);
             }

@@ -208,8 +208,15 @@ public class LearningRateSpecialist implements Specialist {
         }
     }
 
-    /** "the 90 s training budget" from the task's task.yaml when the trial carries it. */
+    /**
+     * "the 90 s training budget": the campaign's override (LOOPLAB_TRAIN_BUDGET_S, which the launcher
+     * gives every app) when set, else the task's task.yaml when the trial carries it.
+     */
     private static String budget(SpecialistContext ctx) {
+        String override = System.getenv("LOOPLAB_TRAIN_BUDGET_S");
+        if (override != null && override.matches("[1-9][0-9]*")) {
+            return "the " + override + " s training budget";
+        }
         try {
             Matcher m = TRAIN_BUDGET.matcher(ctx.parentFile(TASK_YAML));
             if (m.find()) {
