@@ -90,10 +90,9 @@ class LooplabUpIT {
     void givenARunningCampaign_whenProposalsArriveByKafka_thenBadOnesAreRefusedAndDuplicatesCollapse() throws Exception {
         String root = campaign().get("rootTrialId").toString();
         String recipe = get("/api/trials/" + root + "/files/Recipe.java").body();
-        String edited = "// e2e: a harmless comment to check that one proposal makes one trial\n" + recipe;
-        String goodDiff = LineageStore.unifiedDiff("Recipe.java", recipe, edited);
-        String badDiff = LineageStore.unifiedDiff("Recipe.java", "a line that is not in the recipe\n",
-                "another line that is not in the recipe\n");
+        String goodDiff = LineageStore.unifiedDiff("Recipe.java", recipe, withLearningRate(recipe, "9e-3f"));
+        String knobLine = "    static final float LR = %s; // @knob surface=optimizer range=[1e-4,3e-2]\n";
+        String badDiff = LineageStore.unifiedDiff("Recipe.java", knobLine.formatted("9e-9f"), knobLine.formatted("8e-9f"));
 
         badDiffProposal = UUID.randomUUID().toString();
         duplicateProposal = UUID.randomUUID().toString();
@@ -101,7 +100,7 @@ class LooplabUpIT {
         emptyHypothesisProposal = UUID.randomUUID().toString();
         try (KafkaProducer<String, String> producer = producer()) {
             send(producer, proposal(badDiffProposal, root, "Context lines that do not exist must be refused.", badDiff));
-            Proposal dup = proposal(duplicateProposal, root, "A comment changes nothing; the trial must exist once.", goodDiff);
+            Proposal dup = proposal(duplicateProposal, root, "A proposal delivered twice must make one trial.", goodDiff);
             send(producer, dup);
             send(producer, dup);
             send(producer, proposal(unknownParentProposal, "no-such-trial-42", "Parent does not exist.", goodDiff));
@@ -220,7 +219,7 @@ class LooplabUpIT {
             String live = UUID.randomUUID().toString();
             try (KafkaProducer<String, String> producer = producer()) {
                 send(producer, proposal(live, root, "Shown live in the browser without a reload.",
-                        LineageStore.unifiedDiff("Recipe.java", recipe, "// live " + live + "\n" + recipe)));
+                        LineageStore.unifiedDiff("Recipe.java", recipe, withLearningRate(recipe, "1.1e-2f"))));
             }
             wait.until(d -> d.getPageSource().contains("Shown live in the browser without a reload."));
             assertThat(browser.findElement(By.id("live")).getDomAttribute("class")).contains("on");
@@ -242,6 +241,13 @@ class LooplabUpIT {
     }
 
     // ---- helpers
+
+    /** The recipe with its LR knob set to {@code literal}: an edit on the optimizer surface. */
+    private static String withLearningRate(String recipe, String literal) {
+        String edited = recipe.replaceFirst("(static final float LR = )[^;]+;", "$1" + literal + ";");
+        assertThat(edited).isNotEqualTo(recipe);
+        return edited;
+    }
 
     private static Proposal proposal(String id, String parent, String hypothesis, String diff) {
         return new Proposal(Proposal.SCHEMA, id, CAMPAIGN, TASK, "e2e-test", "optimizer", parent, hypothesis,

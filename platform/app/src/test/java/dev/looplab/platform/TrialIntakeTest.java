@@ -74,7 +74,7 @@ class TrialIntakeTest {
     void givenAProposalDeliveredTwice_thenOneTrialIsCommittedAndOneRunRequested() throws Exception {
         String root = rootTrial();
         String id = UUID.randomUUID().toString();
-        Proposal proposal = proposal(id, root, "A comment line must not change the score.", commentDiff(root));
+        Proposal proposal = proposal(id, root, "A slightly lower LR should not hurt.", lrDiff(root));
         send(proposal);
         send(proposal);
 
@@ -93,7 +93,7 @@ class TrialIntakeTest {
         String root = rootTrial();
         String id = UUID.randomUUID().toString();
         send(proposal(id, root, "Context that is not there must be refused.",
-                LineageStore.unifiedDiff("Recipe.java", "no such line\n", "another line\n")));
+                LineageStore.unifiedDiff("Recipe.java", LR_LINE.formatted("9e-9f"), LR_LINE.formatted("8e-9f"))));
 
         String trialId = awaitTrial(id);
         given().get("/api/proposals/" + id).then().statusCode(200)
@@ -103,9 +103,31 @@ class TrialIntakeTest {
     }
 
     @Test
+    void givenADiffOutsideTheProposersSurface_thenTheTrialIsPreflightRejectedNamingTheKnob() throws Exception {
+        String root = rootTrial();
+        String recipe = recipe(root);
+        String wider = recipe.replaceFirst("(static final int D_MODEL = )\\d+;", "$1128;");
+        assertThat(wider).isNotEqualTo(recipe);
+        String id = UUID.randomUUID().toString();
+        send(proposal(id, root, "An optimizer specialist must not widen the model.",
+                LineageStore.unifiedDiff("Recipe.java", recipe, wider)));
+
+        String trialId = awaitTrial(id);
+        given().get("/api/proposals/" + id).then().statusCode(200)
+                .body("status", equalTo("preflight_reject"))
+                .body("reason", containsString("D_MODEL")).body("reason", containsString("surface"));
+        assertThat(lineage.store("golf-mini").readTrial(trialId)).isEmpty();
+
+        String comment = LineageStore.unifiedDiff("Recipe.java", recipe, "// not a knob\n" + recipe);
+        given().contentType("application/json")
+                .body(Json.write(new Proposal(1, null, CAMPAIGN, "golf-mini", "s", "optimizer", root, "h", 0.0, comment, 0)))
+                .post("/api/proposals").then().statusCode(422).body("reason", containsString("not a knob line"));
+    }
+
+    @Test
     void givenBadFields_whenPostedByHttp_thenEachIsRefusedByName() {
         String root = rootTrial();
-        String diff = commentDiff(root);
+        String diff = lrDiff(root);
         given().contentType("application/json")
                 .body(Json.write(new Proposal(1, null, CAMPAIGN, "no-such-task", "s", "optimizer", root, "h", 0.0, diff, 0)))
                 .post("/api/proposals").then().statusCode(422).body("reason", containsString("no-such-task"));
@@ -115,13 +137,16 @@ class TrialIntakeTest {
         given().contentType("application/json")
                 .body(Json.write(new Proposal(1, null, CAMPAIGN, "golf-mini", "s", "optimizer", root, " ", 0.0, diff, 0)))
                 .post("/api/proposals").then().statusCode(422).body("reason", containsString("hypothesis"));
+        given().contentType("application/json")
+                .body(Json.write(new Proposal(1, null, CAMPAIGN, "golf-mini", "s", "no-such-surface", root, "h", 0.0, diff, 0)))
+                .post("/api/proposals").then().statusCode(422).body("reason", containsString("no-such-surface"));
     }
 
     @Test
     void givenAWorkerReportsTwice_thenTheOutcomeIsRecordedOnceWithANoteAndTheBestMoves() throws Exception {
         String root = rootTrial();
         String id = UUID.randomUUID().toString();
-        send(proposal(id, root, "Worker events are recorded once.", commentDiff(root)));
+        send(proposal(id, root, "Worker events are recorded once.", lrDiff(root)));
         String trialId = awaitTrial(id);
 
         Measurement measurement = new Measurement(Status.scored, 2.5, Direction.lower, Map.of("val_bpb", 2.5),
@@ -147,10 +172,19 @@ class TrialIntakeTest {
         return given().get("/api/campaigns/" + CAMPAIGN).then().statusCode(200).extract().path("rootTrialId");
     }
 
-    private String commentDiff(String root) {
-        String recipe = given().get("/api/trials/" + root + "/files/Recipe.java").then().statusCode(200)
-                .extract().asString();
-        return LineageStore.unifiedDiff("Recipe.java", recipe, "// " + UUID.randomUUID() + "\n" + recipe);
+    private static final String LR_LINE = "    static final float LR = %s; // @knob surface=optimizer range=[1e-4,3e-2]\n";
+
+    /** A diff on the optimizer surface: LR set to a value no other test uses. */
+    private String lrDiff(String root) {
+        String recipe = recipe(root);
+        String lr = String.format(java.util.Locale.ROOT, "%.7ff", 1e-3 + 4e-3 * Math.random());
+        String edited = recipe.replaceFirst("(static final float LR = )[^;]+;", "$1" + lr + ";");
+        assertThat(edited).isNotEqualTo(recipe);
+        return LineageStore.unifiedDiff("Recipe.java", recipe, edited);
+    }
+
+    private String recipe(String trial) {
+        return given().get("/api/trials/" + trial + "/files/Recipe.java").then().statusCode(200).extract().asString();
     }
 
     private String awaitTrial(String proposalId) {

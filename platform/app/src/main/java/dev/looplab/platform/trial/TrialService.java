@@ -21,6 +21,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Turns a proposal into a trial: validate, apply the diff to the parent's commit, commit it to the
@@ -117,6 +118,10 @@ public class TrialService {
         if (blank(p.specialist()) || blank(p.surface())) {
             throw new Refusal("specialist and surface are required: name the proposer and the surface it edits");
         }
+        if (!task.surfaces().containsKey(p.surface())) {
+            throw new Refusal("surface '" + p.surface() + "' is not a surface of task " + task.name()
+                    + ": use one of " + task.surfaceNames());
+        }
     }
 
     private Acceptance acceptInTransaction(Proposal p) {
@@ -148,6 +153,10 @@ public class TrialService {
         trial.parentTrialId = p.parentTrial();
         trial.hypothesis = p.hypothesis().strip();
         trial.expectedDelta = p.expectedDelta();
+        Optional<String> outsideSurface = SurfaceGuard.check(tasks.find(p.task()), p.surface(), p.diff());
+        if (outsideSurface.isPresent()) {
+            return preflightReject(p, trial, outsideSurface.get());
+        }
         try {
             TrialCommit commit = lineage.store(p.task()).recordTrial(new TrialSpec(trial.id, p.parentTrial(),
                     p.campaign(), p.specialist(), p.surface(), trial.hypothesis, p.diff()));
@@ -157,14 +166,19 @@ public class TrialService {
             LOG.infof("trial %s accepted from %s: %s", trial.id, p.specialist(), firstLine(trial.hypothesis));
             return new Accepted(p.proposalId(), trial);
         } catch (DiffRejectedException e) {
-            trial.status = Status.preflight_reject.name();
-            trial.reason = e.getMessage();
-            trial.feedback = e.getMessage();
-            trial.recordedAt = Instant.now();
-            trials.persist(trial);
-            LOG.infof("trial %s preflight_reject: %s", trial.id, e.getMessage());
-            return new PreflightRejected(p.proposalId(), trial);
+            return preflightReject(p, trial, e.getMessage());
         }
+    }
+
+    /** A trial refused before any compute: recorded with its reason, no commit, no run. */
+    private PreflightRejected preflightReject(Proposal p, Trial trial, String reason) {
+        trial.status = Status.preflight_reject.name();
+        trial.reason = reason;
+        trial.feedback = reason;
+        trial.recordedAt = Instant.now();
+        trials.persist(trial);
+        LOG.infof("trial %s preflight_reject: %s", trial.id, reason);
+        return new PreflightRejected(p.proposalId(), trial);
     }
 
     private OutcomeRecorded rejection(Proposal p, String trialId, String reason) {

@@ -1,0 +1,72 @@
+package dev.looplab.platform.trial;
+
+import dev.looplab.evaluation.task.TaskDefinition;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Keeps a specialist inside its surface: a diff may change whole files the surface lists, and
+ * otherwise only knob lines ({@code static final ... NAME = ...; // @knob surface=S}) whose knob
+ * the surface names, keeping the knob's name and surface tag.
+ */
+final class SurfaceGuard {
+    private static final Pattern KNOB = Pattern.compile(
+            "^\\s*static\\s+final\\s+[\\w<>\\[\\]]+\\s+([A-Z][A-Z0-9_]*)\\s*=.*//\\s*@knob\\s+surface=(\\S+)");
+    private static final Pattern NEW_FILE = Pattern.compile("^\\+\\+\\+ (?:b/)?(.+)$");
+    private static final Pattern OLD_FILE = Pattern.compile("^--- (?:a/)?(.+)$");
+
+    private SurfaceGuard() {
+    }
+
+    /** The reason the diff leaves the surface, or empty when every change is inside it. */
+    static Optional<String> check(TaskDefinition task, String surface, String diff) {
+        if (!task.surfaces().containsKey(surface)) {
+            return Optional.of("surface '" + surface + "' is not a surface of task " + task.name()
+                    + ": use one of " + task.surfaceNames());
+        }
+        List<String> allowed = task.surface(surface);
+        List<String> problems = new ArrayList<>();
+        String file = null;
+        for (String line : diff.split("\n", -1)) {
+            Matcher oldFile = OLD_FILE.matcher(line);
+            Matcher newFile = NEW_FILE.matcher(line);
+            if (line.startsWith("--- ") && oldFile.matches()) {
+                file = oldFile.group(1).equals("/dev/null") ? null : oldFile.group(1);
+                continue;
+            }
+            if (line.startsWith("+++ ") && newFile.matches()) {
+                file = newFile.group(1).equals("/dev/null") ? file : newFile.group(1);
+                continue;
+            }
+            boolean change = (line.startsWith("+") || line.startsWith("-")) && file != null;
+            if (!change || allowed.contains(file)) {
+                continue;
+            }
+            String code = line.substring(1);
+            Matcher knob = KNOB.matcher(code);
+            if (!knob.find()) {
+                problems.add(file + ": '" + abbreviate(code.strip()) + "' is not a knob line");
+            } else if (!allowed.contains(knob.group(1)) || !surface.equals(knob.group(2))) {
+                problems.add(file + ": knob " + knob.group(1) + " (surface " + knob.group(2) + ") is not on surface "
+                        + surface);
+            }
+            if (problems.size() >= 3) {
+                break;
+            }
+        }
+        if (problems.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of("the diff leaves surface '" + surface + "' of task " + task.name() + " ("
+                + String.join("; ", problems) + "): on this surface change only the knobs " + allowed
+                + ", one knob line each, keeping its // @knob tag");
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+    }
+}
