@@ -57,10 +57,12 @@ class LearningRateSpecialistTest {
             tried.add(lrAfter(edit.get()));
         }
 
-        // then it tried each factor once: 0.5, 0.7, 1.4 and 2.0 times the best LR, no repeats
-        assertThat(tried).doesNotHaveDuplicates().hasSize(4);
-        assertThat(tried.stream().map(v -> Math.round(v / 3e-3 * 10) / 10.0).sorted().toList())
+        // then it tried each factor of its ladder once (the usual steps first, then wider and finer), no repeats
+        assertThat(tried).doesNotHaveDuplicates().hasSize(12);
+        assertThat(tried.subList(0, 4).stream().map(v -> Math.round(v / 3e-3 * 10) / 10.0).sorted().toList())
                 .containsExactly(0.5, 0.7, 1.4, 2.0);
+        assertThat(tried.stream().map(v -> Math.round(v / 3e-3 * 100) / 100.0).sorted().toList())
+                .containsExactly(0.25, 0.35, 0.5, 0.7, 0.85, 0.9, 1.1, 1.2, 1.4, 2.0, 2.8, 4.0);
     }
 
     @Test
@@ -108,9 +110,9 @@ class LearningRateSpecialistTest {
             tried.add(lrAfter(edit.get()));
         }
 
-        // then both raises clamp to 3e-2, which is proposed once only
+        // then every raise but x1.1 clamps to 3e-2, which is proposed once only: 2 raises and 6 cuts
         assertThat(tried).allSatisfy(v -> assertThat(v).isBetween(1e-4, 3e-2))
-                .doesNotHaveDuplicates().hasSize(3).contains(3e-2);
+                .doesNotHaveDuplicates().hasSize(8).contains(3e-2);
     }
 
     @Test
