@@ -90,6 +90,8 @@ public final class Stack implements AutoCloseable {
         env.putAll(endpoints.asEnvironment());
         env.put("LOOPLAB_S3_BUCKET", endpoints.bucket());
         env.put("LOOPLAB_PLATFORM_URL", platformUrl());
+        // workers fetch trial commits from the platform's read-only git endpoint, as a remote worker would
+        env.put("LOOPLAB_LINEAGE_URL", platformUrl() + "/git");
         env.put("LOOPLAB_CAMPAIGN", settings.campaign());
         env.put("LOOPLAB_TASK", settings.task());
         env.put("LOOPLAB_TRAIN_BUDGET_S", Integer.toString(settings.trainBudgetSeconds()));

@@ -195,6 +195,15 @@ class LooplabUpIT {
 
         String log = git("log", "--notes=outcomes", "trial/" + recorded.get(recorded.size() - 1));
         assertThat(log).contains("Looplab-Trial: " + recorded.get(recorded.size() - 1)).contains("Outcome of trial");
+
+        // the lineage the workers fetched from: cloned over HTTP, a trial checks out to exactly its recorded files
+        String last = recorded.get(recorded.size() - 1);
+        Path clone = Files.createTempDirectory("lineage-clone").resolve("golf-mini");
+        run(List.of("git", "clone", "-q", stack.platformUrl() + "/git/" + TASK + ".git", clone.toString()));
+        run(List.of("git", "-C", clone.toString(), "checkout", "-q", "origin/trial/" + last));
+        try (LineageStore lineage = LineageStore.open(lineagePath())) {
+            assertThat(Files.readString(clone.resolve("Recipe.java"))).isEqualTo(lineage.readFile(last, "Recipe.java"));
+        }
     }
 
     @Test
@@ -299,9 +308,15 @@ class LooplabUpIT {
     private static String git(String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("git", "--git-dir", lineagePath().toString()));
         command.addAll(List.of(args));
-        Process git = new ProcessBuilder(command).redirectErrorStream(true).start();
+        return run(command);
+    }
+
+    private static String run(List<String> command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("GIT_TERMINAL_PROMPT", "0");
+        Process git = builder.start();
         String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(git.waitFor()).as("git %s: %s", args, out).isZero();
+        assertThat(git.waitFor()).as("%s: %s", String.join(" ", command), out).isZero();
         return out;
     }
 
