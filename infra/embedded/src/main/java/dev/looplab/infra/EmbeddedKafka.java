@@ -217,10 +217,14 @@ public final class EmbeddedKafka implements AutoCloseable {
             if (Files.isRegularFile(file)) {
                 return Files.readString(file, StandardCharsets.UTF_8).trim();
             }
-            UUID uuid = UUID.randomUUID();
-            ByteBuffer bytes = ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
-                    .putLong(uuid.getLeastSignificantBits());
-            String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+            String id;
+            do {
+                UUID uuid = UUID.randomUUID();
+                ByteBuffer bytes = ByteBuffer.allocate(16).putLong(uuid.getMostSignificantBits())
+                        .putLong(uuid.getLeastSignificantBits());
+                id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+                // one id in 64 starts with '-', which the storage tool's argument parser takes for an option
+            } while (id.startsWith("-"));
             Files.writeString(file, id, StandardCharsets.UTF_8);
             return id;
         } catch (IOException e) {
