@@ -23,6 +23,14 @@ public interface Evaluator {
     /** Writes the training split (never the held-out slice) into {@code dataDir}. */
     TrainingData prepareTrainingData(Path dataDir);
 
+    /**
+     * Files and folders holding this task's held-out data (or anything it is derived from): the
+     * training sandbox hides them, so a recipe can never read what it will be judged on.
+     */
+    default java.util.List<Path> heldOutPaths() {
+        return java.util.List.of();
+    }
+
     /** Measures a trained trial; never throws for a trial's fault, returns a failing status instead. */
     Measurement evaluate(EvaluationRequest request);
 

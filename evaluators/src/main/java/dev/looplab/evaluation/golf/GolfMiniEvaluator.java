@@ -76,6 +76,12 @@ public final class GolfMiniEvaluator implements Evaluator {
         this.threads = threads;
     }
 
+    /** The held-out slice is cut from the fortunes themselves, so training must not see them at all. */
+    @Override
+    public List<Path> heldOutPaths() {
+        return List.of(GolfMiniData.DEBIAN_FORTUNES);
+    }
+
     @Override
     public String task() {
         return TASK;
@@ -187,7 +193,10 @@ public final class GolfMiniEvaluator implements Evaluator {
             Map<String, String> env = new java.util.HashMap<>(REPRODUCIBLE_NUMERICS);
             env.put("LOOPLAB_THREADS", Integer.toString(threads));
             env.put("LOOPLAB_SEED", Long.toString(request.seed()));
-            process = ScoringProcess.start(command, request.recipeDir(), env);
+            // the scoring process sees the recipe and the artifact, read-only, and nothing of the held-out data
+            List<String> confined = request.sandbox().wrap(command, request.recipeDir(),
+                    List.of(request.recipeDir(), request.outDir()), List.of());
+            process = ScoringProcess.start(confined, request.recipeDir(), env);
         } catch (IOException e) {
             executor.shutdownNow();
             return v.fail(Status.crash, artifactBytes, "cannot start the recipe in score mode: " + e.getMessage());
