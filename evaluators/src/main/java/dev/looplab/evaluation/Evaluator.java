@@ -31,6 +31,14 @@ public interface Evaluator {
         return java.util.List.of();
     }
 
+    /**
+     * Settings of the task handed to the training process as environment variables (for example
+     * how many independent runs the gate is measured over); never secrets.
+     */
+    default java.util.Map<String, String> trainingEnvironment() {
+        return java.util.Map.of();
+    }
+
     /** Measures a trained trial; never throws for a trial's fault, returns a failing status instead. */
     Measurement evaluate(EvaluationRequest request);
 

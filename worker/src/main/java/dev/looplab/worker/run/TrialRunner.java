@@ -131,7 +131,8 @@ public final class TrialRunner {
         progress.dataSha256 = trainingData.sha256();
 
         int budgetSeconds = request.trainBudgetSeconds() > 0 ? request.trainBudgetSeconds() : task.trainBudgetSeconds();
-        TrainingCommand command = trainingCommand(task, recipeDir, dirs, trainingData, budgetSeconds, request.seed());
+        TrainingCommand command = trainingCommand(task, recipeDir, dirs, trainingData, budgetSeconds, request.seed(),
+                evaluator.trainingEnvironment());
         LOG.infof("trial %s attempt %d: training %s for %d s in %s", request.trialId(), request.attempt(),
                 task.task(), budgetSeconds, recipeDir);
         TrainingResult trained = TrainingProcess.run(command);
@@ -187,7 +188,7 @@ public final class TrialRunner {
     }
 
     private TrainingCommand trainingCommand(TaskSetup task, Path recipeDir, WorkDirs dirs, TrainingData data,
-                                            int budgetSeconds, long seed) {
+                                            int budgetSeconds, long seed, Map<String, String> taskEnv) {
         List<String> argv;
         if (TaskSetup.RUNTIME_DJL.equals(task.runtime())) {
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -207,6 +208,7 @@ public final class TrialRunner {
                 env.put(name, value);
             }
         }
+        env.putAll(taskEnv);
         env.put("LOOPLAB_DATA", data.path().toAbsolutePath().toString());
         env.put("LOOPLAB_OUT", dirs.out().toAbsolutePath().toString());
         env.put("LOOPLAB_METRICS", dirs.metrics().toAbsolutePath().toString());
