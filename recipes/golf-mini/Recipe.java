@@ -3,7 +3,11 @@
 //
 //   train: java -Dai.djl.offline=true -cp <djl classpath> Recipe.java train
 //          env LOOPLAB_DATA, LOOPLAB_OUT, LOOPLAB_METRICS, LOOPLAB_BUDGET_S, LOOPLAB_SEED, LOOPLAB_THREADS
-//          (optional LOOPLAB_STEPS: train exactly that many steps, schedule by step; bit-reproducible)
+//          (optional LOOPLAB_STEPS: train exactly that many steps, schedule by step; bit-reproducible;
+//           LOOPLAB_STOP_STEP: stop after that many of them, as a budgeted run cut short by its deadline did)
+//          A budgeted run times its first PLAN_AFTER_STEPS steps, then fixes its step count and schedules
+//          by step from there: the metrics record planned_steps and train_steps, and a replay with
+//          LOOPLAB_STEPS=planned_steps (and LOOPLAB_STOP_STEP=train_steps when fewer) repeats it bit for bit.
 //   score: java -Dai.djl.offline=true -cp <djl classpath> Recipe.java score <artifactDir>
 //          stdin frames [int32 BE n][n bytes] -> stdout n*256 float32 BE logits per frame.
 
@@ -352,6 +356,8 @@ public class Recipe {
         long seed = Long.parseLong(requireEnv("LOOPLAB_SEED").trim());
         String fixedSteps = System.getenv("LOOPLAB_STEPS");
         int maxSteps = fixedSteps == null || fixedSteps.isBlank() ? Integer.MAX_VALUE : Integer.parseInt(fixedSteps.trim());
+        String stopStep = System.getenv("LOOPLAB_STOP_STEP");
+        int stopAfter = stopStep == null || stopStep.isBlank() ? Integer.MAX_VALUE : Integer.parseInt(stopStep.trim());
         int threads = threads();
         Files.createDirectories(out);
         if (metrics.getParent() != null) {
@@ -387,16 +393,26 @@ public class Recipe {
 
             long trainStartMs = System.currentTimeMillis();
             double lastStepMs = 0;
+            long planStartMs = trainStartMs;
             int step = 0;
             double emaLoss = Double.NaN;
-            while (step < maxSteps) {
+            while (step < maxSteps && step < stopAfter) {
                 long now = System.currentTimeMillis();
+                if (step == PLAN_AFTER_STEPS && maxSteps == Integer.MAX_VALUE) {
+                    // from here the schedule is by step, so a replay given this count trains the same numbers
+                    double msPerStep = (now - planStartMs) / (double) (PLAN_AFTER_STEPS - 1);
+                    maxSteps = step + (int) Math.max(1, Math.floor((deadlineMs - now) / Math.max(1.0, msPerStep) * 0.9));
+                    metric(log, step, "planned_steps", maxSteps, (now - trainStartMs) / 1000.0);
+                    System.err.printf(Locale.ROOT, "golf-mini: planned %d steps at %.0f ms/step%n", maxSteps, msPerStep);
+                }
+                if (step == 1) {
+                    planStartMs = now;
+                }
                 if (now + lastStepMs * 1.5 > deadlineMs) {
                     break;
                 }
-                double progress = maxSteps == Integer.MAX_VALUE
-                        ? Math.min(1.0, (now - trainStartMs) / (double) Math.max(1, deadlineMs - trainStartMs))
-                        : step / (double) maxSteps;
+                // the first PLAN_AFTER_STEPS steps are scheduled as if no end were known, in both modes
+                double progress = maxSteps == Integer.MAX_VALUE || step < PLAN_AFTER_STEPS ? 0.0 : step / (double) maxSteps;
                 float lr = learningRate(step, progress);
                 int loops = sampleLoops(loopRng);
                 int noGrad = BACKPROP_LOOPS > 0 ? Math.max(0, loops - BACKPROP_LOOPS) : 0;
@@ -429,6 +445,9 @@ public class Recipe {
                 }
             }
             double wall = (System.currentTimeMillis() - trainStartMs) / 1000.0;
+            if (maxSteps != Integer.MAX_VALUE) {
+                metric(log, step, "planned_steps", maxSteps, wall);
+            }
             metric(log, step, "train_steps", step, wall);
             metric(log, step, "train_tokens", (double) step * BATCH * SEQ_LEN, wall);
             if (step == 0) {
@@ -439,6 +458,9 @@ public class Recipe {
             System.err.printf(Locale.ROOT, "golf-mini: %d steps in %.1f s, model.bin %d bytes%n", step, wall, bytes);
         }
     }
+
+    /** Steps timed before a budgeted run fixes its step count (the first one pays one-off costs). */
+    static final int PLAN_AFTER_STEPS = 6;
 
     static float learningRate(int step, double progress) {
         float warm = WARMUP_STEPS > 0 ? Math.min(1f, (step + 1) / (float) WARMUP_STEPS) : 1f;

@@ -678,6 +678,66 @@ public final class LineageStore implements AutoCloseable {
         });
     }
 
+    /** Notes ref that holds re-runs of a commit (noise-floor runs, replays); {@code git log --notes=replays}. */
+    public static final String REPLAY_NOTES = "refs/notes/replays";
+
+    /**
+     * Appends {@code text} to the note on {@code commitId} in {@code notesRef} (creating the note when there is
+     * none), so several re-runs of one commit each keep their paragraph. Safe under concurrent writers.
+     */
+    public void appendNote(String notesRef, String commitId, String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("note for commit " + commitId + " is empty");
+        }
+        if (!notesRef.startsWith("refs/notes/")) {
+            throw new IllegalArgumentException("notes ref " + notesRef + " must start with refs/notes/");
+        }
+        io("append a note to " + commitId + " in " + notesRef, () -> {
+            try (RevWalk walk = new RevWalk(repo); ObjectInserter inserter = repo.newObjectInserter()) {
+                RevCommit target = walk.parseCommit(ObjectId.fromString(commitId));
+                for (int attempt = 1; ; attempt++) {
+                    Ref ref = repo.exactRef(notesRef);
+                    RevCommit head = ref == null ? null : walk.parseCommit(ref.getObjectId());
+                    NoteMap notes = head == null ? NoteMap.newEmptyMap() : NoteMap.read(walk.getObjectReader(), head);
+                    Note existing = notes.getNote(target);
+                    String before = existing == null ? ""
+                            : new String(repo.open(existing.getData()).getBytes(), StandardCharsets.UTF_8).strip()
+                            + "\n\n";
+                    notes.set(target, before + text.strip() + "\n", inserter);
+                    String message = "Note on " + commitId + "\n";
+                    CommitBuilder commit = head == null ? newCommit(notes.writeTree(inserter), message)
+                            : newCommit(notes.writeTree(inserter), message, head);
+                    ObjectId created = inserter.insert(commit);
+                    inserter.flush();
+                    RefUpdate update = repo.updateRef(notesRef);
+                    update.setExpectedOldObjectId(head == null ? ObjectId.zeroId() : head);
+                    update.setNewObjectId(created);
+                    RefUpdate.Result result = update.update(walk);
+                    if (result == RefUpdate.Result.NEW || result == RefUpdate.Result.FAST_FORWARD) {
+                        return null;
+                    }
+                    retryOrFail(notesRef, result, attempt);
+                }
+            }
+        });
+    }
+
+    /** The note on {@code commitId} in {@code notesRef}, if any. */
+    public Optional<String> note(String notesRef, String commitId) {
+        return io("read the note of " + commitId + " in " + notesRef, () -> {
+            try (RevWalk walk = new RevWalk(repo)) {
+                Ref ref = repo.exactRef(notesRef);
+                if (ref == null) {
+                    return Optional.<String>empty();
+                }
+                NoteMap notes = NoteMap.read(walk.getObjectReader(), walk.parseCommit(ref.getObjectId()));
+                Note note = notes.getNote(ObjectId.fromString(commitId));
+                return note == null ? Optional.<String>empty()
+                        : Optional.of(new String(repo.open(note.getData()).getBytes(), StandardCharsets.UTF_8));
+            }
+        });
+    }
+
     // ---------------------------------------------------------------- refs
 
     /** Creates {@code name} at {@code id} unless it exists; returns the id the ref holds afterwards. */

@@ -14,6 +14,7 @@ public final class Looplab {
         Path root = Path.of(System.getProperty("looplab.root", ".")).toAbsolutePath().normalize();
         switch (command) {
             case "up" -> up(root);
+            case "replay" -> System.exit(ReplayCommand.run(args, platformUrl()));
             case "help", "--help", "-h" -> usage();
             default -> {
                 System.err.println("unknown command '" + command + "'");
@@ -30,7 +31,22 @@ public final class Looplab {
                   LOOPLAB_DB_URL or LOOPLAB_S3_ENDPOINT name external ones), then the platform, a worker and the
                   proposer agents. State lives in LOOPLAB_HOME (default ~/.looplab); running it again resumes.
                   Other settings: LOOPLAB_PORT (8080), LOOPLAB_CAMPAIGN, LOOPLAB_TASK (golf-mini),
-                  LOOPLAB_TRAIN_BUDGET_S (0 = the task's own budget).""");
+                  LOOPLAB_TRAIN_BUDGET_S (0 = the task's own budget), LOOPLAB_NOISE_RUNS (2).
+
+                usage: looplab replay <trial-id> [--no-wait] [--timeout seconds]
+                  Runs the trial's commit again on a worker with its recorded seed and step count, waits, and
+                  prints the verdict: identical, within_noise (with the tolerance) or differs (both scores and
+                  what differs in the environment). Talks to LOOPLAB_PLATFORM_URL (http://localhost:8080).""");
+    }
+
+    /** Where the running platform answers: LOOPLAB_PLATFORM_URL, else localhost on LOOPLAB_PORT. */
+    static String platformUrl() {
+        String url = System.getenv("LOOPLAB_PLATFORM_URL");
+        if (url != null && !url.isBlank()) {
+            return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        }
+        String port = System.getenv().getOrDefault("LOOPLAB_PORT", "8080");
+        return "http://localhost:" + port;
     }
 
     private static void up(Path root) {

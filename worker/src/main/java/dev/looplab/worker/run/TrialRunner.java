@@ -11,6 +11,7 @@ import dev.looplab.events.RunRequest;
 import dev.looplab.events.TrialEvent;
 import dev.looplab.worker.artifact.ArtifactStore;
 import dev.looplab.worker.checkout.TrialCheckout;
+import dev.looplab.worker.fingerprint.EnvironmentFingerprint;
 import dev.looplab.worker.sandbox.TrainLog;
 import dev.looplab.worker.sandbox.TrainingCommand;
 import dev.looplab.worker.sandbox.TrainingProcess;
@@ -50,6 +51,7 @@ public final class TrialRunner {
     private final ArtifactStore artifacts;
     private final TrialEventPublisher events;
     private final TrainingDataCache data;
+    private volatile EnvironmentFingerprint machine;
 
     public TrialRunner(Settings settings, TaskResolver tasks, ArtifactStore artifacts, TrialEventPublisher events) {
         this.settings = settings;
@@ -84,7 +86,7 @@ public final class TrialRunner {
             measurement = crash(request, progress, reasonOf(e));
             stored = storeLogsBestEffort(dirs);
         }
-        TrialEvent finished = event(request, TrialEvent.Type.FINISHED, measurement.feedback(), measurement, stored);
+        TrialEvent finished = finishedEvent(request, measurement, stored, fingerprint(request, progress, measurement, dirs));
         publishFinished(finished);
         LOG.infof("trial %s attempt %d finished: %s score %s, train %.1f s, eval %.1f s, %d artifacts%s",
                 request.trialId(), request.attempt(), measurement.status(), measurement.score(),
@@ -131,8 +133,19 @@ public final class TrialRunner {
         progress.dataSha256 = trainingData.sha256();
 
         int budgetSeconds = request.trainBudgetSeconds() > 0 ? request.trainBudgetSeconds() : task.trainBudgetSeconds();
+        Map<String, String> taskEnv = new HashMap<>(evaluator.trainingEnvironment());
+        // a replay trains the recorded number of steps instead of filling its budget
+        if (request.steps() > 0) {
+            taskEnv.put("LOOPLAB_STEPS", Integer.toString(request.steps()));
+        }
+        if (request.stopStep() > 0) {
+            taskEnv.put("LOOPLAB_STOP_STEP", Integer.toString(request.stopStep()));
+        }
         TrainingCommand command = trainingCommand(task, recipeDir, dirs, trainingData, budgetSeconds, request.seed(),
-                evaluator.trainingEnvironment());
+                taskEnv);
+        progress.task = task;
+        progress.command = command;
+        progress.budgetSeconds = budgetSeconds;
         LOG.infof("trial %s attempt %d: training %s for %d s in %s", request.trialId(), request.attempt(),
                 task.task(), budgetSeconds, recipeDir);
         TrainingResult trained = TrainingProcess.run(command);
@@ -292,6 +305,43 @@ public final class TrialRunner {
                 "worker " + settings.workerId() + " could not complete the trial: " + reason);
     }
 
+    /** The attempt's environment fingerprint; empty when the attempt failed before a command existed. */
+    private Map<String, String> fingerprint(RunRequest request, Progress progress, Measurement measurement,
+                                            WorkDirs dirs) {
+        if (progress.command == null) {
+            return Map.of();
+        }
+        try {
+            EnvironmentFingerprint fingerprint = machine;
+            if (fingerprint == null) {
+                fingerprint = EnvironmentFingerprint.ofThisMachine(safe(settings.djlClasspath()),
+                        System.getenv("CUDA_VISIBLE_DEVICES"));
+                machine = fingerprint;
+            }
+            Map<String, String> numerics = new java.util.TreeMap<>();
+            dev.looplab.runtime.djl.DjlRuntime.REPRODUCIBLE_NUMERICS.keySet().forEach(k -> {
+                String v = progress.command.environment().get(k);
+                if (v != null) {
+                    numerics.put(k, v);
+                }
+            });
+            return fingerprint.forAttempt(new EnvironmentFingerprint.TrialFacts(progress.task.runtime(),
+                    progress.command.command(), settings.threads(), request.seed(), progress.budgetSeconds,
+                    request.steps(), request.stopStep(), numerics, progress.dataSha256, measurement.dataSha256(),
+                    dirs.metrics(), null));
+        } catch (RuntimeException e) {
+            LOG.warnf("could not fingerprint trial %s: %s", request.trialId(), e.toString());
+            return Map.of("fingerprint_error", String.valueOf(e.getMessage()));
+        }
+    }
+
+    private TrialEvent finishedEvent(RunRequest request, Measurement measurement, List<ArtifactRef> stored,
+                                     Map<String, String> environment) {
+        return new TrialEvent(TrialEvent.SCHEMA, request.trialId(), request.attempt(), TrialEvent.Type.FINISHED,
+                settings.workerId(), System.currentTimeMillis(), measurement.feedback(), measurement, stored, null,
+                environment);
+    }
+
     private static <T> T safe(Supplier<T> supplier) {
         try {
             return supplier.get();
@@ -332,5 +382,8 @@ public final class TrialRunner {
         String dataSha256;
         double trainSeconds;
         double evalSeconds;
+        TaskSetup task;
+        TrainingCommand command;
+        int budgetSeconds;
     }
 }

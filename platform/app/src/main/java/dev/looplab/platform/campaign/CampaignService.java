@@ -70,9 +70,8 @@ public class CampaignService {
             // the campaign row goes first: the root trial refers to it
             campaigns.persist(campaign);
             campaigns.flush();
-            if (root == null) {
-                createRoot(campaign.rootTrialId, campaignId, definition);
-            }
+            Trial baseline = root != null ? root : createRoot(campaign.rootTrialId, campaignId, definition);
+            createNoiseRuns(campaign, baseline);
             LOG.infof("opened campaign %s on task %s (root trial %s)", campaignId, task, campaign.rootTrialId);
             return campaign;
         });
@@ -90,9 +89,33 @@ public class CampaignService {
         root.surface = "all";
         root.hypothesis = "Baseline recipe of " + task;
         root.commitId = commit.commitId();
+        root.kind = Trial.KIND_ROOT;
         root.status = "queued";
         trials.persist(root);
         return root;
+    }
+
+    /**
+     * Queues the baseline's commit again with other seeds: their spread is the task's noise floor, which
+     * the keep rule needs a gain to clear. They never compete for the best.
+     */
+    private void createNoiseRuns(Campaign campaign, Trial baseline) {
+        long seed = config.campaign().seed();
+        for (int k = 1; k <= config.campaign().noiseRuns(); k++) {
+            Trial run = new Trial();
+            run.id = trials.nextTrialId();
+            run.campaignId = campaign.id;
+            run.task = campaign.task;
+            run.kind = Trial.KIND_NOISE;
+            run.specialist = "noise-floor";
+            run.surface = "all";
+            run.parentTrialId = baseline.id;
+            run.commitId = baseline.commitId;
+            run.seed = seed + k;
+            run.hypothesis = "Noise floor: the baseline (trial " + baseline.id + ") again with seed " + run.seed;
+            run.status = "queued";
+            trials.persist(run);
+        }
     }
 
     /** Sends the run request of every trial whose request Kafka never acknowledged (a crash in between). */
@@ -105,9 +128,15 @@ public class CampaignService {
         TaskDefinition definition = tasks.find(trial.task);
         int budget = config.campaign().trainBudgetSeconds() > 0
                 ? config.campaign().trainBudgetSeconds() : definition.trainBudgetSeconds();
+        if (trial.trainBudgetSeconds != null && trial.trainBudgetSeconds > 0) {
+            budget = trial.trainBudgetSeconds;
+        }
+        long seed = trial.seed != null ? trial.seed : config.campaign().seed();
         publisher.requestRun(new RunRequest(RunRequest.SCHEMA, trial.id, trial.attempt + 1, trial.campaignId,
-                trial.task, lineage.fetchUrl(trial.task), trial.commitId, budget, config.campaign().seed(),
-                System.currentTimeMillis()));
-        QuarkusTransaction.requiringNew().run(() -> trials.markRunRequested(trial.id));
+                trial.task, lineage.fetchUrl(trial.task), trial.commitId, budget, seed, System.currentTimeMillis(),
+                trial.requestedSteps == null ? 0 : trial.requestedSteps,
+                trial.requestedStopStep == null ? 0 : trial.requestedStopStep));
+        int requestedBudget = budget;
+        QuarkusTransaction.requiringNew().run(() -> trials.markRunRequested(trial.id, requestedBudget, seed));
     }
 }

@@ -45,5 +45,12 @@ public interface LooplabConfig {
         int trainBudgetSeconds();
 
         long seed();
+
+        /**
+         * How many extra runs of the baseline, each with its own seed, measure the task's noise floor
+         * (the keep rule needs a gain above twice their standard deviation); 0 turns the rule off.
+         */
+        @io.smallrye.config.WithDefault("2")
+        int noiseRuns();
     }
 }

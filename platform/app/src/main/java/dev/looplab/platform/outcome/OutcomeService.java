@@ -53,12 +53,21 @@ public class OutcomeService {
     Publisher publisher;
     @Inject
     LiveUpdates live;
+    @Inject
+    dev.looplab.platform.campaign.NoiseFloorService noiseFloors;
+    @Inject
+    dev.looplab.platform.replay.ReplayService replays;
 
     public void apply(TrialEvent event) {
         if (event.type() == TrialEvent.Type.FINISHED) {
-            OutcomeRecorded outcome = QuarkusTransaction.requiringNew().call(() -> record(event));
-            if (outcome != null) {
-                publisher.announceOutcome(outcome);
+            Recorded recorded = QuarkusTransaction.requiringNew().call(() -> record(event));
+            if (recorded == null) {
+                return;
+            }
+            if (recorded.announce()) {
+                publisher.announceOutcome(recorded.outcome());
+            } else {
+                live.trialChanged(recorded.outcome().trialId(), recorded.outcome().status());
             }
             return;
         }
@@ -79,7 +88,11 @@ public class OutcomeService {
         }
     }
 
-    private OutcomeRecorded record(TrialEvent event) {
+    /** A recorded outcome; re-runs (noise floor, replays) are not announced to proposers. */
+    private record Recorded(OutcomeRecorded outcome, boolean announce) {
+    }
+
+    private Recorded record(TrialEvent event) {
         Trial trial = trials.findById(event.trialId());
         if (trial == null) {
             LOG.warnf("outcome for unknown trial %s (attempt %d) ignored", event.trialId(), event.attempt());
@@ -97,14 +110,64 @@ public class OutcomeService {
 
         String status = m.status().name();
         String verdictReason = null;
+        if (event.environment() != null && !event.environment().isEmpty()) {
+            trial.environmentJson = toJson(new java.util.TreeMap<>(event.environment()));
+        }
+        if (trial.isRerun()) {
+            return new Recorded(recordRerun(trial, campaign, event), false);
+        }
         if (m.status().isScored()) {
-            KeepRule.Verdict verdict = new KeepRule(m.direction(), task.keepThreshold()).judge(m.score(), bestBefore);
+            KeepRule.Verdict verdict = new KeepRule(m.direction(), task.keepThreshold())
+                    .judge(m.score(), bestBefore, noiseFloors.noiseFloor(campaign));
             status = verdict.status().name();
             verdictReason = verdict.reason();
+            trial.keepRule = verdict.rule();
             trial.deltaVsParent = parent != null && parent.score != null ? m.score() - parent.score : null;
             trial.deltaVsBest = bestBefore != null ? m.score() - bestBefore : null;
         }
         trial.status = status;
+        applyMeasurement(trial, event, verdictReason);
+        boolean keep = Status.keep.name().equals(status);
+        if (keep) {
+            campaign.bestTrialId = trial.id;
+            campaign.bestScore = trial.score;
+        }
+        // Git is written before the database commits: a redelivered event after a crash rewrites the same note.
+        LineageStore store = lineage.store(trial.task);
+        store.putOutcomeNote(trial.id, noteText(trial, event.artifacts()));
+        if (keep) {
+            store.moveBest(campaign.id, trial.id);
+        }
+        LOG.infof("trial %s recorded: %s score=%s", trial.id, status, trial.score);
+        return new Recorded(new OutcomeRecorded(OutcomeRecorded.SCHEMA, trial.proposalId, trial.id, trial.campaignId,
+                trial.task, trial.specialist, trial.parentTrialId, status, trial.score, trial.deltaVsParent,
+                trial.deltaVsBest, campaign.bestTrialId, campaign.bestScore, trial.feedback,
+                System.currentTimeMillis()), true);
+    }
+
+    /**
+     * A noise-floor run or a replay: measured like any trial, never judged against the best; its note is
+     * appended under {@code refs/notes/replays} on the commit it ran, and a replay gets its verdict.
+     */
+    private OutcomeRecorded recordRerun(Trial trial, Campaign campaign, TrialEvent event) {
+        Measurement m = event.measurement();
+        trial.status = m.status().name();
+        applyMeasurement(trial, event, null);
+        var verdict = Trial.KIND_REPLAY.equals(trial.kind) ? replays.decide(trial) : null;
+        if (verdict != null) {
+            trial.feedback = join(trial.feedback, "Replay verdict: " + verdict.verdict() + " (" + verdict.detail() + ").");
+        }
+        lineage.store(trial.task).appendNote(LineageStore.REPLAY_NOTES, trial.commitId,
+                rerunNoteText(trial, verdict, event.artifacts()));
+        LOG.infof("%s run %s recorded: %s score=%s%s", trial.kind, trial.id, trial.status, trial.score,
+                verdict == null ? "" : ", verdict " + verdict.verdict());
+        return new OutcomeRecorded(OutcomeRecorded.SCHEMA, trial.proposalId, trial.id, trial.campaignId, trial.task,
+                trial.specialist, trial.parentTrialId, trial.status, trial.score, null, null, campaign.bestTrialId,
+                campaign.bestScore, trial.feedback, System.currentTimeMillis());
+    }
+
+    private void applyMeasurement(Trial trial, TrialEvent event, String verdictReason) {
+        Measurement m = event.measurement();
         trial.score = m.score();
         trial.direction = m.direction() == null ? null : m.direction().name();
         trial.attempt = Math.max(trial.attempt, event.attempt());
@@ -130,21 +193,6 @@ public class OutcomeService {
             artifact.sha256 = ref.sha256();
             artifacts.getEntityManager().merge(artifact);
         }
-        boolean keep = Status.keep.name().equals(status);
-        if (keep) {
-            campaign.bestTrialId = trial.id;
-            campaign.bestScore = trial.score;
-        }
-        // Git is written before the database commits: a redelivered event after a crash rewrites the same note.
-        LineageStore store = lineage.store(trial.task);
-        store.putOutcomeNote(trial.id, noteText(trial, event.artifacts()));
-        if (keep) {
-            store.moveBest(campaign.id, trial.id);
-        }
-        LOG.infof("trial %s recorded: %s score=%s", trial.id, status, trial.score);
-        return new OutcomeRecorded(OutcomeRecorded.SCHEMA, trial.proposalId, trial.id, trial.campaignId, trial.task,
-                trial.specialist, trial.parentTrialId, status, trial.score, trial.deltaVsParent, trial.deltaVsBest,
-                campaign.bestTrialId, campaign.bestScore, trial.feedback, System.currentTimeMillis());
     }
 
     /** The outcome note: lines a person reads in {@code git log --notes=outcomes}, then a JSON block for tools. */
@@ -183,7 +231,56 @@ public class OutcomeService {
         json.put("worker", t.worker);
         json.put("attempt", t.attempt);
         json.put("artifacts", refs);
+        json.put("keepRule", t.keepRule);
+        json.put("environment", t.environmentJson == null ? null : readJson(t.environmentJson));
+        appendEnvironment(text, t);
         text.append("\n```json\n").append(toJson(json)).append("\n```\n");
+        return text.toString();
+    }
+
+    /** One readable line of what the run ran on; the JSON block holds the whole fingerprint. */
+    private static void appendEnvironment(StringBuilder text, Trial t) {
+        Object env = t.environmentJson == null ? null : readJson(t.environmentJson);
+        if (env instanceof com.fasterxml.jackson.databind.JsonNode node && node.isObject()) {
+            List<String> parts = new java.util.ArrayList<>();
+            for (String key : List.of("jdk", "djl", "libtorch", "cpu", "threads", "gpu", "os", "train_steps",
+                    "planned_steps", "budget_s", "sandbox")) {
+                if (node.hasNonNull(key)) {
+                    parts.add(key + " " + node.get(key).asText());
+                }
+            }
+            text.append("environment: ").append(String.join(", ", parts)).append('\n');
+        }
+    }
+
+    /** The paragraph a re-run adds to {@code git log --notes=replays} of the commit it ran. */
+    static String rerunNoteText(Trial t, dev.looplab.platform.replay.ReplayVerdict verdict, List<ArtifactRef> refs) {
+        StringBuilder text = new StringBuilder();
+        if (Trial.KIND_REPLAY.equals(t.kind)) {
+            text.append("Replay ").append(t.id).append(" of trial ").append(t.replayOf).append(": ")
+                    .append(verdict == null ? t.status : verdict.verdict()).append('\n');
+            if (verdict != null) {
+                text.append(verdict.detail()).append('\n');
+            }
+        } else {
+            text.append("Noise-floor run ").append(t.id).append(" (seed ").append(t.seed).append("): ")
+                    .append(t.status).append('\n');
+        }
+        if (t.score != null) {
+            text.append(String.format(Locale.ROOT, "score: %s (%s is better)%n", t.score, t.direction));
+        }
+        appendEnvironment(text, t);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("trial", t.id);
+        json.put("kind", t.kind);
+        json.put("replayOf", t.replayOf);
+        json.put("verdict", verdict == null ? null : verdict.verdict());
+        json.put("status", t.status);
+        json.put("score", t.score);
+        json.put("seed", t.seed);
+        json.put("environment", t.environmentJson == null ? null : readJson(t.environmentJson));
+        json.put("artifacts", refs);
+        text.append("```json\n").append(toJson(json)).append("\n```\n");
         return text.toString();
     }
 

@@ -61,6 +61,31 @@ public class Trial {
     public Instant runRequestedAt;
     @Column(name = "recorded_at")
     public Instant recordedAt;
+    /** root, proposal, noise (baseline repeated with another seed) or replay. */
+    public String kind = KIND_PROPOSAL;
+    @Column(name = "replay_of")
+    public String replayOf;
+    @Column(name = "environment_json")
+    public String environmentJson;
+    @Column(name = "train_budget_seconds")
+    public Integer trainBudgetSeconds;
+    @Column(name = "requested_steps")
+    public Integer requestedSteps;
+    @Column(name = "requested_stop_step")
+    public Integer requestedStopStep;
+    /** Which rule decided keep or discard: first, threshold or 2sigma. */
+    @Column(name = "keep_rule")
+    public String keepRule;
+
+    public static final String KIND_ROOT = "root";
+    public static final String KIND_PROPOSAL = "proposal";
+    public static final String KIND_NOISE = "noise";
+    public static final String KIND_REPLAY = "replay";
+
+    /** Noise-floor runs and replays measure a commit again; they never compete for the best. */
+    public boolean isRerun() {
+        return KIND_NOISE.equals(kind) || KIND_REPLAY.equals(kind);
+    }
 
     /** True once an outcome is recorded (or the trial was refused): later events change nothing. */
     public boolean isFinal() {

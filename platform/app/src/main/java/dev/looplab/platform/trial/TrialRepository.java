@@ -30,8 +30,9 @@ public class TrialRepository implements PanacheRepositoryBase<Trial, String> {
     }
 
     /** Notes that Kafka acknowledged the trial's run request, so a restart does not send it again. */
-    public void markRunRequested(String trialId) {
-        update("runRequestedAt = ?1 where id = ?2", java.time.Instant.now(), trialId);
+    public void markRunRequested(String trialId, int budgetSeconds, long seed) {
+        update("runRequestedAt = ?1, trainBudgetSeconds = ?2, seed = ?3 where id = ?4", java.time.Instant.now(),
+                budgetSeconds, seed, trialId);
     }
 
     public long countInFlight(String campaignId) {

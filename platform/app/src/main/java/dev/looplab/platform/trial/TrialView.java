@@ -11,7 +11,9 @@ public record TrialView(String id, String proposalId, String campaign, String ta
                         String commitId, String status, String reason, Double score, String direction,
                         Double deltaVsParent, Double deltaVsBest, String feedback, String metricsJson,
                         Double trainSeconds, Double evalSeconds, Long artifactBytes, Integer attempt,
-                        String worker, Instant createdAt, Instant recordedAt, List<ArtifactView> artifacts) {
+                        String worker, Instant createdAt, Instant recordedAt, List<ArtifactView> artifacts,
+                        String kind, String replayOf, String keepRule, Long seed, Integer trainBudgetSeconds,
+                        String environmentJson) {
 
     /** A stored file of the trial. */
     public record ArtifactView(String name, String key, long sizeBytes, String sha256) {
@@ -25,6 +27,7 @@ public record TrialView(String id, String proposalId, String campaign, String ta
                 t.hypothesis, t.expectedDelta, t.commitId, t.status, t.reason, t.score, t.direction,
                 t.deltaVsParent, t.deltaVsBest, t.feedback, t.metricsJson, t.trainSeconds, t.evalSeconds,
                 t.artifactBytes, t.attempt, t.worker, t.createdAt, t.recordedAt,
-                artifacts.stream().map(ArtifactView::of).toList());
+                artifacts.stream().map(ArtifactView::of).toList(),
+                t.kind, t.replayOf, t.keepRule, t.seed, t.trainBudgetSeconds, t.environmentJson);
     }
 }
