@@ -445,9 +445,8 @@ public class Recipe {
                 }
             }
             double wall = (System.currentTimeMillis() - trainStartMs) / 1000.0;
-            if (maxSteps != Integer.MAX_VALUE) {
-                metric(log, step, "planned_steps", maxSteps, wall);
-            }
+            // a run stopped before it planned was scheduled as if endless: its own step count replays it
+            metric(log, step, "planned_steps", maxSteps == Integer.MAX_VALUE ? step : maxSteps, wall);
             metric(log, step, "train_steps", step, wall);
             metric(log, step, "train_tokens", (double) step * BATCH * SEQ_LEN, wall);
             if (step == 0) {

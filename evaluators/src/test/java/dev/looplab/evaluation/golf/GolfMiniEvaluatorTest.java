@@ -57,19 +57,28 @@ class GolfMiniEvaluatorTest {
     }
 
     @Test
-    void theSameSeedAndThreadsGiveTheSameScore(@TempDir Path work) throws Exception {
-        // given two trainings of the same recipe, seed and threads for a fixed number of steps
+    void aBudgetedRunReplayedWithItsRecordedStepsGivesTheSameBits(@TempDir Path work) throws Exception {
+        // given a run that fills a wallclock budget: it plans its step count after timing its first steps
         Path recipe = RecipeTraining.copyRecipe(work.resolve("recipe"), null, null);
-        EvaluationRequest first = RecipeTraining.train(recipe, trainData, work.resolve("a"), 60, 7, 4);
-        EvaluationRequest second = RecipeTraining.train(recipe, trainData, work.resolve("b"), 60, 7, 4);
-        // when both are evaluated
-        Measurement a = evaluator.evaluate(first);
-        Measurement b = evaluator.evaluate(second);
-        // then the artifacts and the scores are identical
+        EvaluationRequest original = RecipeTraining.train(recipe, trainData, work.resolve("a"), 40, 7, 0);
+        int planned = (int) RecipeTraining.lastMetric(work.resolve("a"), "planned_steps");
+        int trained = (int) RecipeTraining.lastMetric(work.resolve("a"), "train_steps");
+        assertThat(planned).as("planned_steps in metrics.jsonl").isPositive();
+        assertThat(trained).as("train_steps in metrics.jsonl").isPositive().isLessThanOrEqualTo(planned);
+        // when it is replayed with exactly the recorded schedule (same seed, one thread) and more time
+        java.util.Map<String, String> stop = trained < planned
+                ? java.util.Map.of("LOOPLAB_STOP_STEP", Integer.toString(trained)) : java.util.Map.of();
+        EvaluationRequest replay = RecipeTraining.train(recipe, trainData, work.resolve("b"), 90, 7, planned, stop);
+        Measurement a = evaluator.evaluate(original);
+        Measurement b = evaluator.evaluate(replay);
+        // then the artifacts and the scores are identical, bit for bit
+        System.out.printf("budgeted run: %d of %d planned steps, bpb %s; replay bpb %s%n", trained, planned,
+                a.score(), b.score());
         assertThat(a.status()).as(a.feedback()).isEqualTo(Status.scored);
-        assertThat(Files.readAllBytes(first.outDir().resolve("model.bin")))
-                .isEqualTo(Files.readAllBytes(second.outDir().resolve("model.bin")));
-        assertThat(b.score()).isEqualTo(a.score());
+        assertThat(RecipeTraining.lastMetric(work.resolve("b"), "train_steps")).isEqualTo(trained);
+        assertThat(Files.readAllBytes(replay.outDir().resolve("model.bin")))
+                .isEqualTo(Files.readAllBytes(original.outDir().resolve("model.bin")));
+        assertThat(Double.doubleToLongBits(b.score())).isEqualTo(Double.doubleToLongBits(a.score()));
     }
 
     @Test

@@ -20,6 +20,12 @@ final class RecipeTraining {
      */
     static EvaluationRequest train(Path recipeDir, Path data, Path work, double budgetSeconds, long seed, int steps)
             throws IOException, InterruptedException {
+        return train(recipeDir, data, work, budgetSeconds, seed, steps, java.util.Map.of());
+    }
+
+    /** As above, with more environment (for example LOOPLAB_STOP_STEP). */
+    static EvaluationRequest train(Path recipeDir, Path data, Path work, double budgetSeconds, long seed, int steps,
+                                   java.util.Map<String, String> extraEnv) throws IOException, InterruptedException {
         Path out = Files.createDirectories(work.resolve("out"));
         Path log = out.resolve(GolfMiniEvaluator.TRAIN_LOG);
         ProcessBuilder builder = new ProcessBuilder(List.of(
@@ -38,6 +44,7 @@ final class RecipeTraining {
         if (steps > 0) {
             builder.environment().put("LOOPLAB_STEPS", Integer.toString(steps));
         }
+        builder.environment().putAll(extraEnv);
         long started = System.nanoTime();
         Process process = builder.start();
         // the harness's own kill line: a recipe that ignores its budget is stopped at twice the budget
@@ -50,6 +57,20 @@ final class RecipeTraining {
                 + " s:\n" + GolfMiniEvaluator.lastLines(Files.readString(log), 6));
         return new EvaluationRequest(recipeDir, out, Files.createDirectories(work.resolve("scratch")),
                 finished ? process.exitValue() : -1, !finished, seconds, seed);
+    }
+
+    /** The last value the recipe wrote for metric {@code name} into {@code work/metrics.jsonl}, or -1. */
+    static double lastMetric(Path work, String name) throws IOException {
+        double value = -1;
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile(
+                "\"name\":\"" + name + "\",\"value\":([-0-9.eE+]+)");
+        for (String line : Files.readAllLines(work.resolve("metrics.jsonl"))) {
+            java.util.regex.Matcher m = p.matcher(line);
+            if (m.find()) {
+                value = Double.parseDouble(m.group(1));
+            }
+        }
+        return value;
     }
 
     /** A copy of the built-in golf-mini recipe folder, optionally with one source edit. */
