@@ -72,7 +72,9 @@ class LooplabUpIT {
     static void startLooplab() throws Exception {
         home = Files.createTempDirectory("looplab-e2e");
         Path root = Path.of(System.getProperty("looplab.root", "../..")).toAbsolutePath().normalize();
-        stack = Stack.start(new Stack.Settings(root, home, freePort(), CAMPAIGN, TASK, 30, true, Map.of()));
+        // one noise run: the baseline twice gives the campaign its noise floor at the least cost
+        stack = Stack.start(new Stack.Settings(root, home, freePort(), CAMPAIGN, TASK, 30, true,
+                Map.of("LOOPLAB_NOISE_RUNS", "1")));
     }
 
     @AfterAll
@@ -141,7 +143,7 @@ class LooplabUpIT {
             assertThat(stack.deadApp()).isEmpty();
             try (Connection db = db()) {
                 return count(db, "select count(*) from trial where campaign_id = '" + CAMPAIGN
-                        + "' and specialist not in ('baseline','e2e-test') and score is not null") >= 3;
+                        + "' and kind = 'proposal' and specialist <> 'e2e-test' and score is not null") >= 3;
             }
         });
 
@@ -149,6 +151,7 @@ class LooplabUpIT {
         try (Connection db = db(); LineageStore lineage = LineageStore.open(lineagePath())) {
             try (ResultSet rs = db.createStatement().executeQuery("select id, parent_trial_id, specialist, status, score,"
                     + " evaluator, commit_id from trial where campaign_id = '" + CAMPAIGN + "' and score is not null"
+                    + " and kind in ('root', 'proposal')"
                     + " order by created_at")) {
                 while (rs.next()) {
                     String id = rs.getString("id");
@@ -261,6 +264,43 @@ class LooplabUpIT {
     private static Proposal proposal(String id, String parent, String hypothesis, String diff) {
         return new Proposal(Proposal.SCHEMA, id, CAMPAIGN, TASK, "e2e-test", "optimizer", parent, hypothesis,
                 -0.01, diff, System.currentTimeMillis());
+    }
+
+    @Test
+    @Order(4)
+    void givenAScoredTrial_whenReplayedFromTheCommandLine_thenTheVerdictIsIdentical() throws Exception {
+        String original;
+        String rootCommit;
+        try (Connection db = db()) {
+            try (ResultSet rs = db.createStatement().executeQuery("select id from trial where campaign_id = '" + CAMPAIGN
+                    + "' and kind = 'proposal' and status in ('keep', 'discard') order by recorded_at desc limit 1")) {
+                assertThat(rs.next()).isTrue();
+                original = rs.getString(1);
+            }
+            try (ResultSet rs = db.createStatement().executeQuery("select t.environment_json, r.commit_id from trial t"
+                    + " join trial r on r.id = t.parent_trial_id where t.campaign_id = '" + CAMPAIGN
+                    + "' and t.kind = 'noise' and t.score is not null")) {
+                assertThat(rs.next()).as("a scored noise-floor run").isTrue();
+                assertThat(rs.getString(1)).contains("\"planned_steps\"").contains("\"cpu\"");
+                rootCommit = rs.getString(2);
+            }
+        }
+        // the noise-floor run is a paragraph on the root's commit under refs/notes/replays
+        assertThat(git("log", "-1", "--notes=replays", rootCommit)).contains("Noise-floor run");
+
+        // when: `looplab replay <trial>` runs the trial's commit again with its recorded seed and steps
+        int exit = ReplayCommand.run(new String[] {"replay", original, "--timeout", "900"}, stack.platformUrl());
+
+        // then: the same machine and threads reproduce the score bit for bit
+        try (Connection db = db(); ResultSet rs = db.createStatement().executeQuery("select r.verdict, r.detail,"
+                + " r.original_score, r.replay_score from replay r where r.original_trial_id = '" + original + "'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString("verdict")).as(rs.getString("detail")).isEqualTo("identical");
+            assertThat(rs.getDouble("replay_score")).isEqualTo(rs.getDouble("original_score"));
+        }
+        assertThat(exit).isZero();
+        String commit = git("rev-parse", "trial/" + original).strip();
+        assertThat(git("log", "-1", "--notes=replays", commit)).contains("of trial " + original + ": identical");
     }
 
     private static void send(KafkaProducer<String, String> producer, Proposal p) throws Exception {
