@@ -102,10 +102,15 @@ public class CampaignService {
     }
 
     public void scheduleRun(Trial trial) {
+        scheduleRun(trial, trial.attempt + 1);
+    }
+
+    /** Asks a worker to run {@code attempt} of the trial (a re-queued attempt after a lost or handed-back one). */
+    public void scheduleRun(Trial trial, int attempt) {
         TaskDefinition definition = tasks.find(trial.task);
         int budget = config.campaign().trainBudgetSeconds() > 0
                 ? config.campaign().trainBudgetSeconds() : definition.trainBudgetSeconds();
-        publisher.requestRun(new RunRequest(RunRequest.SCHEMA, trial.id, trial.attempt + 1, trial.campaignId,
+        publisher.requestRun(new RunRequest(RunRequest.SCHEMA, trial.id, attempt, trial.campaignId,
                 trial.task, lineage.fetchUrl(trial.task), trial.commitId, budget, config.campaign().seed(),
                 System.currentTimeMillis()));
         QuarkusTransaction.requiringNew().run(() -> trials.markRunRequested(trial.id));
