@@ -3,7 +3,12 @@ package dev.looplab.worker;
 import dev.looplab.runtime.djl.DjlRuntime;
 import dev.looplab.worker.artifact.ArtifactStore;
 import dev.looplab.worker.config.WorkerConfig;
+import dev.looplab.events.Topics;
+import dev.looplab.worker.run.LeaseHeartbeat;
+import dev.looplab.worker.run.LeasedTrials;
+import dev.looplab.worker.run.PlatformLeases;
 import dev.looplab.worker.run.RunConsumer;
+import dev.looplab.worker.run.TrialHandler;
 import dev.looplab.worker.run.TaskResolver;
 import dev.looplab.worker.run.TrialEventPublisher;
 import dev.looplab.worker.run.TrialRunner;
@@ -17,6 +22,8 @@ import org.jboss.logging.Logger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /** Starts the worker's run consumer when the app starts and stops it, trial included, on shutdown. */
 @ApplicationScoped
@@ -31,6 +38,7 @@ public class WorkerLifecycle {
 
     private TrialEventPublisher events;
     private RunConsumer consumer;
+    private LeaseHeartbeat heartbeat;
 
     void onStart(@Observes StartupEvent event) {
         String workerId = workerId();
@@ -41,15 +49,26 @@ public class WorkerLifecycle {
         TrialRunner runner = new TrialRunner(new TrialRunner.Settings(workerId, config.home().toAbsolutePath(),
                 config.worker().threads(), Duration.ofSeconds(config.worker().minGraceSeconds()),
                 config.worker().keepWorkDirs(), DjlRuntime::classpathString), tasks, artifacts, events);
-        consumer = new RunConsumer(config.kafka().bootstrap(), workerId, runner::run);
+        heartbeat = new LeaseHeartbeat(events, workerId);
+        PlatformLeases platform = config.platform().url().filter(u -> !u.isBlank())
+                .map(url -> new PlatformLeases(url, workerId)).orElse(null);
+        TrialHandler leased = new LeasedTrials(runner::run, platform, heartbeat,
+                Duration.ofSeconds(config.worker().heartbeatSeconds()));
+        consumer = new RunConsumer(config.kafka().bootstrap(), workerId, leased, Topics.RUNS,
+                Map.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, config.kafka().sessionTimeoutMs(),
+                        ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(1000, config.kafka().sessionTimeoutMs() / 3)));
         consumer.start();
-        LOG.infof("worker %s started: home %s, artifacts in bucket %s", workerId, config.home().toAbsolutePath(),
-                config.s3().bucket());
+        LOG.infof("worker %s started: home %s, artifacts in bucket %s, %s", workerId, config.home().toAbsolutePath(),
+                config.s3().bucket(), platform == null ? "running every request it reads (no looplab.platform.url)"
+                        : "claiming attempts from " + config.platform().url().get());
     }
 
     void onStop(@Observes ShutdownEvent event) {
         if (consumer != null) {
             consumer.close();
+        }
+        if (heartbeat != null) {
+            heartbeat.close();
         }
         if (events != null) {
             events.close();

@@ -25,8 +25,20 @@ public interface WorkerConfig {
 
     Worker worker();
 
+    Platform platform();
+
     interface Kafka {
         String bootstrap();
+
+        /** A dead worker's runs move to another after this long without its Kafka heartbeats. */
+        @WithDefault("10000")
+        int sessionTimeoutMs();
+    }
+
+    /** The platform the worker claims attempts from; without a URL the worker runs every request it reads. */
+    interface Platform {
+        /** {@code looplab.platform.url} (LOOPLAB_PLATFORM_URL), e.g. http://localhost:8080. */
+        Optional<String> url();
     }
 
     interface S3 {
@@ -58,5 +70,9 @@ public interface WorkerConfig {
         /** Floor of the grace period after the training budget before the process tree is killed. */
         @WithDefault("10")
         int minGraceSeconds();
+
+        /** Lease heartbeat interval when the platform does not say one (no platform URL). */
+        @WithDefault("10")
+        int heartbeatSeconds();
     }
 }

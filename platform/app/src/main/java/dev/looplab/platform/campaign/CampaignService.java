@@ -125,6 +125,11 @@ public class CampaignService {
     }
 
     public void scheduleRun(Trial trial) {
+        scheduleRun(trial, trial.attempt + 1);
+    }
+
+    /** Asks a worker to run {@code attempt} of the trial (a re-queued attempt after a lost or handed-back one). */
+    public void scheduleRun(Trial trial, int attempt) {
         TaskDefinition definition = tasks.find(trial.task);
         int budget = config.campaign().trainBudgetSeconds() > 0
                 ? config.campaign().trainBudgetSeconds() : definition.trainBudgetSeconds();
@@ -132,7 +137,7 @@ public class CampaignService {
             budget = trial.trainBudgetSeconds;
         }
         long seed = trial.seed != null ? trial.seed : config.campaign().seed();
-        publisher.requestRun(new RunRequest(RunRequest.SCHEMA, trial.id, trial.attempt + 1, trial.campaignId,
+        publisher.requestRun(new RunRequest(RunRequest.SCHEMA, trial.id, attempt, trial.campaignId,
                 trial.task, lineage.fetchUrl(trial.task), trial.commitId, budget, seed, System.currentTimeMillis(),
                 trial.requestedSteps == null ? 0 : trial.requestedSteps,
                 trial.requestedStopStep == null ? 0 : trial.requestedStopStep));

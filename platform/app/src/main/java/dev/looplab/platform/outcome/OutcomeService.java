@@ -13,6 +13,7 @@ import dev.looplab.lineage.LineageStore;
 import dev.looplab.platform.campaign.Campaign;
 import dev.looplab.platform.campaign.CampaignRepository;
 import dev.looplab.platform.lineage.LineageService;
+import dev.looplab.platform.lease.LeaseService;
 import dev.looplab.platform.lineage.TaskService;
 import dev.looplab.platform.messaging.LiveUpdates;
 import dev.looplab.platform.messaging.Publisher;
@@ -57,6 +58,8 @@ public class OutcomeService {
     dev.looplab.platform.campaign.NoiseFloorService noiseFloors;
     @Inject
     dev.looplab.platform.replay.ReplayService replays;
+    @Inject
+    LeaseService leases;
 
     public void apply(TrialEvent event) {
         if (event.type() == TrialEvent.Type.FINISHED) {
@@ -71,8 +74,15 @@ public class OutcomeService {
             }
             return;
         }
+        if (event.type() == TrialEvent.Type.HEARTBEAT) {
+            QuarkusTransaction.requiringNew().run(() -> leases.renew(event));
+            return;
+        }
         String status = event.type() == TrialEvent.Type.STARTED ? "running" : "evaluating";
         boolean changed = QuarkusTransaction.requiringNew().call(() -> {
+            if (!leases.renew(event)) {
+                return false;
+            }
             Trial trial = trials.findById(event.trialId());
             if (trial == null || trial.isFinal()) {
                 return false;
@@ -93,13 +103,17 @@ public class OutcomeService {
     }
 
     private Recorded record(TrialEvent event) {
-        Trial trial = trials.findById(event.trialId());
+        // the row lock serialises a worker's outcome with the lease monitor's worker_lost
+        Trial trial = trials.findById(event.trialId(), jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
         if (trial == null) {
             LOG.warnf("outcome for unknown trial %s (attempt %d) ignored", event.trialId(), event.attempt());
             return null;
         }
         if (trial.isFinal()) {
             LOG.debugf("trial %s already recorded; duplicate outcome of attempt %d ignored", trial.id, event.attempt());
+            return null;
+        }
+        if (!leases.acceptsOutcome(event)) {
             return null;
         }
         Campaign campaign = campaigns.findForUpdate(trial.campaignId).orElseThrow();

@@ -1,0 +1,51 @@
+package dev.looplab.platform.lease;
+
+import dev.looplab.events.LeaseClaim;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.Map;
+
+/**
+ * Workers claim an attempt before running it (200 with the lease, 409 with the reason to skip it)
+ * and hand it back when they stop (200 with the next attempt, queued at once).
+ */
+@Path("/api/trials/{id}/attempts/{attempt}")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class LeaseResource {
+
+    @Inject
+    LeaseService leases;
+
+    @POST
+    @Path("/claim")
+    public Response claim(@PathParam("id") String id, @PathParam("attempt") int attempt, LeaseClaim claim) {
+        return respond(leases.claim(id, attempt, claim == null ? null : claim.worker()));
+    }
+
+    @POST
+    @Path("/handback")
+    public Response handBack(@PathParam("id") String id, @PathParam("attempt") int attempt, LeaseClaim claim) {
+        if (claim == null || claim.worker() == null || claim.worker().isBlank()) {
+            return respond(new LeaseService.Refused("worker is empty: send {\"worker\": \"<worker id>\"}"));
+        }
+        return respond(leases.handBack(id, attempt, claim.worker(), claim.message()));
+    }
+
+    private static Response respond(LeaseService.Answer answer) {
+        if (answer instanceof LeaseService.Granted g) {
+            return Response.ok(g.grant()).build();
+        }
+        if (answer instanceof LeaseService.UnknownTrial u) {
+            return Response.status(404).entity(Map.of("reason", "unknown trial '" + u.trialId() + "'")).build();
+        }
+        return Response.status(409).entity(Map.of("reason", ((LeaseService.Refused) answer).reason())).build();
+    }
+}

@@ -1,0 +1,98 @@
+package dev.looplab.worker.run;
+
+import dev.looplab.events.Json;
+import dev.looplab.events.LeaseClaim;
+import dev.looplab.events.LeaseGrant;
+import dev.looplab.events.RunRequest;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The platform's lease endpoints as the worker calls them: claim an attempt before running it,
+ * hand it back when the worker stops. A 409 means "skip this request", with the platform's reason.
+ */
+public final class PlatformLeases {
+    private static final Logger LOG = Logger.getLogger(PlatformLeases.class);
+    private static final int TRIES = 5;
+    private static final Duration RETRY_DELAY = Duration.ofSeconds(2);
+
+    private final URI base;
+    private final String workerId;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public PlatformLeases(String platformUrl, String workerId) {
+        this.base = URI.create(platformUrl.endsWith("/") ? platformUrl : platformUrl + "/");
+        this.workerId = workerId;
+    }
+
+    /** The claim's answer: a lease, or the reason the worker must not run the attempt. */
+    public record Claim(LeaseGrant grant, String refusal) {
+        public boolean granted() {
+            return grant != null;
+        }
+    }
+
+    /**
+     * Claims the request's attempt, retrying while the platform cannot be reached.
+     *
+     * @throws IllegalStateException when the platform does not answer (the request is then read again)
+     */
+    public Claim claim(RunRequest request) throws InterruptedException {
+        HttpResponse<String> response = post(request, "claim", null);
+        if (response.statusCode() == 200) {
+            return new Claim(Json.read(response.body(), LeaseGrant.class), null);
+        }
+        if (response.statusCode() == 409 || response.statusCode() == 404) {
+            return new Claim(null, reasonOf(response));
+        }
+        throw new IllegalStateException("the platform at " + base + " answered " + response.statusCode()
+                + " to the claim of trial " + request.trialId() + " attempt " + request.attempt() + ": "
+                + response.body());
+    }
+
+    /** Gives the attempt back so the platform re-queues it at once; a failure only means waiting for the TTL. */
+    public void handBack(RunRequest request, String why) {
+        try {
+            HttpResponse<String> response = post(request, "handback", why);
+            LOG.infof("trial %s attempt %d handed back: %d %s", request.trialId(), request.attempt(),
+                    response.statusCode(), response.statusCode() == 200 ? "" : reasonOf(response));
+        } catch (RuntimeException | InterruptedException e) {
+            LOG.warnf("could not hand back trial %s attempt %d (%s); the platform re-queues it when the lease expires",
+                    request.trialId(), request.attempt(), e.getMessage());
+        }
+    }
+
+    private HttpResponse<String> post(RunRequest request, String action, String message) throws InterruptedException {
+        URI uri = base.resolve("api/trials/" + request.trialId() + "/attempts/" + request.attempt() + "/" + action);
+        HttpRequest post = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(new LeaseClaim(workerId, message)))).build();
+        IOException last = null;
+        for (int i = 1; i <= TRIES; i++) {
+            try {
+                return http.send(post, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                last = e;
+                Thread.sleep(RETRY_DELAY.toMillis());
+            }
+        }
+        throw new IllegalStateException("cannot reach the platform at " + base + " (" + last + "): is it running, and"
+                + " is looplab.platform.url (LOOPLAB_PLATFORM_URL) its address?", last);
+    }
+
+    private static String reasonOf(HttpResponse<String> response) {
+        try {
+            Object reason = Json.read(response.body(), Map.class).get("reason");
+            return reason == null ? response.body() : reason.toString();
+        } catch (RuntimeException e) {
+            return response.body();
+        }
+    }
+}
