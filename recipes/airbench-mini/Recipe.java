@@ -47,22 +47,22 @@ import java.util.SplittableRandom;
 public class Recipe {
 
     // ---- knobs: one per line, each tagged with the surface that may edit it ----
-    static final int WIDTH1 = 16; // @knob surface=architecture range=[4,64]
-    static final int WIDTH2 = 32; // @knob surface=architecture range=[8,128]
+    static final int WIDTH1 = 8; // @knob surface=architecture range=[4,64]
+    static final int WIDTH2 = 16; // @knob surface=architecture range=[8,128]
     static final int DEPTH = 2; // @knob surface=architecture range=[1,3]
     static final boolean BATCH_NORM = true; // @knob surface=architecture range={true,false}
     static final String OPTIMIZER = "nesterov"; // @knob surface=optimizer range={nesterov,adamw}
-    static final float LR = 0.05f; // @knob surface=optimizer range=[0,0.5]
+    static final float LR = 0.1f; // @knob surface=optimizer range=[0,0.5]
     static final float MOMENTUM = 0.9f; // @knob surface=optimizer range=[0,0.99]
     static final float WEIGHT_DECAY = 5e-4f; // @knob surface=optimizer range=[0,1e-2]
-    static final int BATCH = 128; // @knob surface=optimizer range=[16,1024]
+    static final int BATCH = 256; // @knob surface=optimizer range=[16,1024]
     static final float EPOCHS = 1.0f; // @knob surface=schedule range=[0.01,5]
     static final String LR_SCHEDULE = "onecycle"; // @knob surface=schedule range={constant,linear,onecycle}
     static final float WARMUP_FRAC = 0.15f; // @knob surface=schedule range=[0,0.5]
-    static final String AUGMENT = "flip"; // @knob surface=augmentation range={none,flip,flip_translate}
+    static final String AUGMENT = "none"; // @knob surface=augmentation range={none,flip,flip_translate}
     static final int TRANSLATE = 2; // @knob surface=augmentation range=[0,4]
     static final float LABEL_SMOOTHING = 0.1f; // @knob surface=loss range=[0,0.3]
-    static final boolean TTA_FLIP = true; // @knob surface=eval range={true,false}
+    static final boolean TTA_FLIP = false; // @knob surface=eval range={true,false}
 
     static final int SIDE = 28;
     static final int PIXELS = SIDE * SIDE;
@@ -72,7 +72,8 @@ public class Recipe {
     static final float PIXEL_MEAN = 0.2860f;
     static final float PIXEL_STD = 0.3530f;
     static final float BN_EPS = 1e-5f;
-    static final float BN_MOMENTUM = 0.1f;
+    // DJL's (MXNet's) convention: the weight kept by the old running statistics at each step
+    static final float BN_MOMENTUM = 0.9f;
     static final float ADAM_EPS = 1e-8f;
 
     public static void main(String[] args) throws Exception {
