@@ -321,7 +321,8 @@ public final class GolfMiniEvaluator implements Evaluator {
         }
     }
 
-    static String lastLines(String text, int lines) {
+    /** The last {@code lines} non-blank lines of {@code text}, for feedback. */
+    public static String lastLines(String text, int lines) {
         List<String> all = text.lines().filter(l -> !l.isBlank()).toList();
         return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }

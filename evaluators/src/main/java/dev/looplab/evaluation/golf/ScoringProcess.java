@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A recipe running in score mode as a child process: each {@link #logits} call sends one frame
- * {@code [int32 BE n][n bytes]} and reads back {@code n * 256} float32 BE logits.
+ * {@code [int32 BE n][n bytes]} and reads back {@code n * 256} float32 BE logits; other tasks frame
+ * their requests themselves through {@link #exchange}.
  */
 public final class ScoringProcess implements AutoCloseable {
     public static final int VOCAB = 256;
@@ -47,19 +48,27 @@ public final class ScoringProcess implements AutoCloseable {
 
     /** The logits of one window, row-major (position, then byte value). */
     public float[] logits(byte[] window) throws IOException {
-        stdin.writeInt(window.length);
-        stdin.write(window);
+        byte[] frame = ByteBuffer.allocate(Integer.BYTES + window.length).putInt(window.length).put(window).array();
+        return exchange(frame, window.length * VOCAB, window.length + " bytes");
+    }
+
+    /**
+     * Sends one request frame as it is and reads back {@code floats} float32 BE values: the framing
+     * of any score mode that answers each request with a fixed number of floats.
+     */
+    public float[] exchange(byte[] frame, int floats, String what) throws IOException {
+        stdin.write(frame);
         stdin.flush();
-        byte[] raw = new byte[window.length * VOCAB * Float.BYTES];
+        byte[] raw = new byte[floats * Float.BYTES];
         try {
             stdout.readFully(raw);
         } catch (java.io.EOFException e) {
-            throw new IOException("the recipe's score mode ended before answering a frame of " + window.length
-                    + " bytes (exit " + exitCodeOrRunning() + ")", e);
+            throw new IOException("the recipe's score mode ended before answering a frame of " + what
+                    + " (exit " + exitCodeOrRunning() + ")", e);
         }
-        float[] logits = new float[window.length * VOCAB];
-        ByteBuffer.wrap(raw).asFloatBuffer().get(logits);
-        return logits;
+        float[] values = new float[floats];
+        ByteBuffer.wrap(raw).asFloatBuffer().get(values);
+        return values;
     }
 
     /** Closes stdin (end of frames) and waits up to {@code seconds} for a clean exit; returns the exit code. */

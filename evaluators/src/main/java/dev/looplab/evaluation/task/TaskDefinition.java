@@ -19,7 +19,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * A benchmark task as declared by {@code recipes/<task>/task.yaml}: how its recipe runs, its
- * budgets and size cap, its evaluator, and which knobs or files each surface may edit.
+ * budgets and size cap, its evaluator, which knobs or files each surface may edit, and for gated
+ * tasks the quality gate ({@code gate_accuracy}, 0 when none) measured over {@code runs} runs.
  */
 public record TaskDefinition(
         Path taskDir,
@@ -34,7 +35,9 @@ public record TaskDefinition(
         String evaluator,
         double keepThreshold,
         Map<String, List<String>> surfaces,
-        List<String> evaluatorOwned) {
+        List<String> evaluatorOwned,
+        double gateAccuracy,
+        int runs) {
 
     /** How a recipe is started: a single-file DJL Java program, or a plain command. */
     public enum Runtime {
@@ -45,7 +48,7 @@ public record TaskDefinition(
     static final long DEFAULT_ARTIFACT_CAP_BYTES = 1_000_000L;
     private static final Set<String> KNOWN_KEYS = Set.of("name", "description", "runtime", "entry", "command",
             "train_budget_seconds", "eval_budget_seconds", "artifact_cap_bytes", "evaluator", "keep_threshold",
-            "surfaces", "evaluator_owned");
+            "surfaces", "evaluator_owned", "gate_accuracy", "runs");
 
     public TaskDefinition {
         require(name != null && name.matches("[a-z0-9][a-z0-9-]*"), taskDir,
@@ -60,10 +63,22 @@ public record TaskDefinition(
         require(artifactCapBytes > 0, taskDir, "artifact_cap_bytes must be > 0");
         require(evaluator != null && !evaluator.isBlank(), taskDir, "evaluator is required");
         require(keepThreshold >= 0, taskDir, "keep_threshold must be >= 0");
+        require(gateAccuracy >= 0 && gateAccuracy <= 1, taskDir,
+                "gate_accuracy must be a fraction in [0, 1] such as 0.90, not " + gateAccuracy);
+        require(runs >= 1, taskDir, "runs must be >= 1 (independent trainings the gate is averaged over), not " + runs);
         command = command == null ? List.of() : List.copyOf(command);
         description = description == null ? "" : description;
         surfaces = surfaces == null ? Map.of() : copySurfaces(surfaces);
         evaluatorOwned = evaluatorOwned == null ? List.of() : List.copyOf(evaluatorOwned);
+    }
+
+    /** A task without a quality gate, judged on one run. */
+    public TaskDefinition(Path taskDir, String name, String description, Runtime runtime, String entry,
+                          List<String> command, int trainBudgetSeconds, int evalBudgetSeconds, long artifactCapBytes,
+                          String evaluator, double keepThreshold, Map<String, List<String>> surfaces,
+                          List<String> evaluatorOwned) {
+        this(taskDir, name, description, runtime, entry, command, trainBudgetSeconds, evalBudgetSeconds,
+                artifactCapBytes, evaluator, keepThreshold, surfaces, evaluatorOwned, 0, 1);
     }
 
     /** Parses {@code taskDir/task.yaml}; the message of any failure names the file and the bad key. */
@@ -110,7 +125,9 @@ public record TaskDefinition(
                 f.string("evaluator", null),
                 f.number("keep_threshold", 0),
                 f.surfaces(),
-                f.strings("evaluator_owned"));
+                f.strings("evaluator_owned"),
+                f.number("gate_accuracy", 0),
+                wholeNumber(file, "runs", f.number("runs", 1)));
     }
 
     /** The surface names in declaration order. */
@@ -131,6 +148,13 @@ public record TaskDefinition(
     /** The recipe's entry file inside {@code recipeDir} (a trial's checkout of this task). */
     public Path entryIn(Path recipeDir) {
         return recipeDir.resolve(entry);
+    }
+
+    private static int wholeNumber(Path file, String key, double value) {
+        if (value != Math.rint(value)) {
+            throw new InvalidTaskException(file + ": " + key + " must be a whole number, not " + value);
+        }
+        return (int) value;
     }
 
     private static Map<String, List<String>> copySurfaces(Map<String, List<String>> surfaces) {

@@ -1,6 +1,8 @@
 package dev.looplab.worker.run;
 
 import dev.looplab.evaluation.Evaluator;
+import dev.looplab.evaluation.airbench.AirbenchMiniEvaluator;
+import dev.looplab.evaluation.airbench.FashionMnist;
 import dev.looplab.evaluation.golf.GolfMiniData;
 import dev.looplab.evaluation.golf.GolfMiniEvaluator;
 import dev.looplab.evaluation.task.TaskCatalog;
@@ -16,7 +18,7 @@ import java.util.Map;
  * so held-out data an evaluator loads is read once per worker.
  */
 public final class CatalogTaskResolver implements TaskResolver {
-    private static final List<String> KNOWN_EVALUATORS = List.of(GolfMiniEvaluator.NAME);
+    private static final List<String> KNOWN_EVALUATORS = List.of(GolfMiniEvaluator.NAME, AirbenchMiniEvaluator.NAME);
 
     private final Path recipesDir;
     private final int evaluatorThreads;
@@ -48,6 +50,9 @@ public final class CatalogTaskResolver implements TaskResolver {
     private Evaluator evaluatorOf(TaskDefinition task) {
         if (GolfMiniEvaluator.NAME.equals(task.evaluator())) {
             return new GolfMiniEvaluator(task, GolfMiniData::fromDebianFortunes, evaluatorThreads);
+        }
+        if (AirbenchMiniEvaluator.NAME.equals(task.evaluator())) {
+            return new AirbenchMiniEvaluator(task, FashionMnist::fromDebianDataset, evaluatorThreads);
         }
         throw new IllegalStateException(task.taskDir().resolve(TaskDefinition.FILE_NAME) + " names evaluator '"
                 + task.evaluator() + "', which this worker does not have; known evaluators are " + KNOWN_EVALUATORS);
