@@ -3,7 +3,10 @@ package dev.looplab.launcher;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
-/** The {@code looplab} command line: {@code up} starts Looplab and runs until Ctrl-C or SIGTERM. */
+/**
+ * The {@code looplab} command line: {@code up} starts Looplab and runs until Ctrl-C or SIGTERM; {@code import} builds a
+ * lineage from another tool's history through the running platform.
+ */
 public final class Looplab {
 
     private Looplab() {
@@ -14,6 +17,7 @@ public final class Looplab {
         Path root = Path.of(System.getProperty("looplab.root", ".")).toAbsolutePath().normalize();
         switch (command) {
             case "up" -> up(root);
+            case "import" -> System.exit(ImportCommand.run(java.util.List.of(args).subList(1, args.length), System.getenv()));
             case "help", "--help", "-h" -> usage();
             default -> {
                 System.err.println("unknown command '" + command + "'");
@@ -30,7 +34,8 @@ public final class Looplab {
                   LOOPLAB_DB_URL or LOOPLAB_S3_ENDPOINT name external ones), then the platform, a worker and the
                   proposer agents. State lives in LOOPLAB_HOME (default ~/.looplab); running it again resumes.
                   Other settings: LOOPLAB_PORT (8080), LOOPLAB_CAMPAIGN, LOOPLAB_TASK (golf-mini),
-                  LOOPLAB_TRAIN_BUDGET_S (0 = the task's own budget).""");
+                  LOOPLAB_TRAIN_BUDGET_S (0 = the task's own budget).
+                """ + ImportCommand.USAGE);
     }
 
     private static void up(Path root) {
