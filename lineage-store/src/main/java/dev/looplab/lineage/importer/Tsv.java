@@ -41,7 +41,9 @@ record Tsv(String file, List<String> header, List<Row> rows, List<SkippedRow> ma
             throw new ImportException(path + " is empty; it needs a header line of tab-separated column names");
         }
         List<String> header = new ArrayList<>();
-        for (String name : strip(lines.get(headerIndex)).split("\t", -1)) {
+        // Spreadsheet exports start with a byte-order mark that is not part of the first column's name.
+        String headerLine = strip(lines.get(headerIndex)).replaceFirst("^\uFEFF", "");
+        for (String name : headerLine.split("\t", -1)) {
             header.add(name.strip().toLowerCase(Locale.ROOT));
         }
         List<Row> rows = new ArrayList<>();

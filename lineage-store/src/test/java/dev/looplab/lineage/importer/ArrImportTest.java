@@ -242,6 +242,21 @@ class ArrImportTest {
         }
     }
 
+    @Test
+    void givenAResultsFileSavedBySpreadsheet_whenImported_thenTheByteOrderMarkAndCrlfAreNotData() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("excel"));
+        Files.writeString(dir.resolve("results.tsv"), "\uFEFFexp_id\tstatus\tval_bpb\r\nb0\tbaseline\t1.30\r\n"
+                + "e1\tkeep\t1.25\r\n\r\n");
+
+        try (LineageStore store = LineageStore.open(tmp.resolve("lineage.git"))) {
+            ImportReport report = HistoryImporter.importInto(store, ImportFormat.arr, dir, "x", null);
+
+            assertThat(report.skipped()).isEmpty();
+            assertThat(report.trials()).extracting(ImportedTrial::trialId).containsExactly("x-b0", "x-e1");
+            assertThat(report.bestScore()).isEqualTo(1.25);
+        }
+    }
+
     // ---- helpers
 
     static Map<String, ImportedTrial> byId(ImportReport report) {

@@ -140,6 +140,52 @@ class ImportTest {
         assertThat(given().get("/api/trials?campaign=other").then().extract().jsonPath().getList("$")).isEmpty();
     }
 
+    @Test
+    void givenAnAutoresearchCheckout_whenImported_thenTheDiscardHangsOffTheKeptTipAndTheTipIsBest() throws Exception {
+        Path repo = Files.createDirectories(tmp.resolve("autoresearch"));
+        gitIn(repo, "init", "-q", "-b", "master");
+        Files.writeString(repo.resolve("train.py"), "MATRIX_LR = 0.04\n");
+        gitIn(repo, "add", "-A");
+        gitIn(repo, "commit", "-q", "-m", "initial commit");
+        gitIn(repo, "checkout", "-q", "-b", "autoresearch/apr1");
+        String baseline = gitIn(repo, "rev-parse", "--short=7", "HEAD").strip();
+        Files.writeString(repo.resolve("train.py"), "MATRIX_LR = 0.05\n");
+        gitIn(repo, "commit", "-q", "-am", "increase LR");
+        String kept = gitIn(repo, "rev-parse", "--short=7", "HEAD").strip();
+        Files.writeString(repo.resolve("train.py"), "MATRIX_LR = 0.05\nACT = 'gelu'\n");
+        gitIn(repo, "commit", "-q", "-am", "GeLU");
+        String discarded = gitIn(repo, "rev-parse", "--short=7", "HEAD").strip();
+        gitIn(repo, "reset", "-q", "--hard", "HEAD~1");
+        Files.writeString(repo.resolve("results.tsv"), "commit\tval_bpb\tmemory_gb\tstatus\tdescription\n"
+                + baseline + "\t0.997900\t44.0\tkeep\tbaseline\n" + kept + "\t0.993200\t44.2\tkeep\tincrease LR\n"
+                + discarded + "\t1.005000\t44.0\tdiscard\tGeLU\n");
+
+        JsonPath report = importing(Map.of("format", "autoresearch", "path", repo.toString(), "lineage", "ar-apr1",
+                "tag", "apr1")).then().statusCode(200).extract().jsonPath();
+
+        assertThat(report.getString("bestTrialId")).isEqualTo("ar-apr1-" + kept);
+        JsonPath discard = given().get("/api/trials/ar-apr1-" + discarded).then().statusCode(200).extract().jsonPath();
+        assertThat(discard.getString("status")).isEqualTo("discard");
+        assertThat(discard.getString("parentTrialId")).isEqualTo("ar-apr1-" + kept);
+        assertThat(discard.getString("specialist")).isEqualTo("autoresearch");
+        given().get("/api/trials/ar-apr1-" + kept + "/files/train.py").then().statusCode(200)
+                .body(containsString("MATRIX_LR = 0.05"));
+    }
+
+    private static String gitIn(Path dir, String... args) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("git", "-c", "user.name=agent", "-c",
+                "user.email=agent@example.com"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().put("GIT_CONFIG_NOSYSTEM", "1");
+        builder.environment().put("GIT_CONFIG_GLOBAL", "/dev/null");
+        Process process = builder.start();
+        process.getOutputStream().close();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as("git %s: %s", String.join(" ", args), output).isZero();
+        return output;
+    }
+
     // ---- helpers
 
     private static io.restassured.response.Response importing(Map<String, String> request) {
