@@ -828,6 +828,98 @@ public final class LineageStore implements AutoCloseable {
         return out.toString(StandardCharsets.UTF_8);
     }
 
+    // ---------------------------------------------------------------- snapshots (imports)
+
+    /**
+     * Records a trial from its whole files (or with its code unknown), as an importer of another tool's
+     * history knows it; a spec without a parent becomes the root. Recording the same id again with the same
+     * parent and files returns the existing commit, so an import can be repeated.
+     *
+     * @throws UnknownTrialException if the parent trial is not recorded
+     * @throws TrialConflictException if the id is recorded with another parent or files, or a root without
+     *     a parent is asked for in a lineage that already has another root
+     */
+    public TrialCommit recordSnapshot(SnapshotSpec spec) {
+        return io("record trial " + spec.trialId(), () -> {
+            try (RevWalk walk = new RevWalk(repo); ObjectInserter inserter = repo.newObjectInserter()) {
+                ObjectId tree = writeSnapshotTree(spec, inserter);
+                RevCommit parent = spec.parentTrialId() == null ? null
+                        : resolve(walk, spec.parentTrialId(), "parent trial of " + spec.trialId());
+                Ref existing = repo.exactRef(TRIAL_REFS + spec.trialId());
+                if (existing != null) {
+                    return sameSnapshotOrConflict(walk, spec, existing.getObjectId(), parent, tree);
+                }
+                Map<String, String> trailers = new LinkedHashMap<>();
+                trailers.put(CommitMessages.TRIAL, spec.trialId());
+                if (parent != null) {
+                    trailers.put(CommitMessages.PARENT, spec.parentTrialId());
+                }
+                trailers.putAll(spec.trailers());
+                CommitBuilder commit = parent == null
+                        ? newCommit(tree, CommitMessages.compose(spec.message(), trailers))
+                        : newCommit(tree, CommitMessages.compose(spec.message(), trailers), parent);
+                if (spec.time() != null) {
+                    PersonIdent when = new PersonIdent("Looplab", "looplab@localhost", spec.time(), java.time.ZoneOffset.UTC);
+                    commit.setAuthor(when);
+                    commit.setCommitter(when);
+                }
+                ObjectId commitId = inserter.insert(commit);
+                inserter.flush();
+                if (parent == null) {
+                    ObjectId root = createRef(ROOT_REF, commitId);
+                    if (!root.equals(commitId)) {
+                        throw new TrialConflictException("lineage " + dir + " already has root trial "
+                                + trailer(walk.parseCommit(root), CommitMessages.TRIAL) + ", so " + spec.trialId()
+                                + " cannot become its root; import into a fresh lineage");
+                    }
+                }
+                ObjectId recorded = createRef(TRIAL_REFS + spec.trialId(), commitId);
+                if (!recorded.equals(commitId)) {
+                    return sameSnapshotOrConflict(walk, spec, recorded, parent, tree);
+                }
+                if (parent == null) {
+                    pointHeadAt(TRIAL_REFS + spec.trialId());
+                }
+                return new TrialCommit(spec.trialId(), commitId.name(), parent == null ? null : parent.name());
+            }
+        });
+    }
+
+    private ObjectId writeSnapshotTree(SnapshotSpec spec, ObjectInserter inserter) throws IOException {
+        Map<String, byte[]> files = spec.codeKnown() ? spec.files() : Map.of(SnapshotSpec.CODE_UNKNOWN_FILE,
+                ("# The code of trial " + spec.trialId() + " is unknown\n\nIt was imported from a history that did"
+                        + " not keep its files; its parent link, hypothesis and outcome are recorded.\n")
+                        .getBytes(StandardCharsets.UTF_8));
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("trial " + spec.trialId() + " has an empty file set;"
+                    + " pass its files, or null files when its code is unknown");
+        }
+        DirCache index = DirCache.newInCore();
+        DirCacheBuilder builder = index.builder();
+        for (Map.Entry<String, byte[]> file : new TreeMap<>(files).entrySet()) {
+            DirCacheEntry entry = new DirCacheEntry(file.getKey());
+            entry.setFileMode(FileMode.REGULAR_FILE);
+            entry.setLength(file.getValue().length);
+            entry.setObjectId(inserter.insert(Constants.OBJ_BLOB, file.getValue()));
+            builder.add(entry);
+        }
+        builder.finish();
+        return index.writeTree(inserter);
+    }
+
+    private TrialCommit sameSnapshotOrConflict(RevWalk walk, SnapshotSpec spec, ObjectId recordedId,
+            RevCommit parent, ObjectId tree) throws IOException {
+        RevCommit recorded = walk.parseCommit(recordedId);
+        boolean sameParent = parent == null ? recorded.getParentCount() == 0
+                : recorded.getParentCount() == 1 && recorded.getParent(0).equals(parent);
+        if (!sameParent || !recorded.getTree().equals(tree)) {
+            throw new TrialConflictException("trial " + spec.trialId() + " is already recorded as commit "
+                    + recordedId.name() + " with " + (sameParent ? "other files" : "another parent")
+                    + "; import into a fresh lineage or give the trial another id");
+        }
+        return new TrialCommit(spec.trialId(), recorded.name(), parent == null ? null : parent.name());
+    }
+
     // ---------------------------------------------------------------- plumbing
 
     private interface IoCall<T> {

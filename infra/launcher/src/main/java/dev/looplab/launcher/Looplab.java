@@ -3,7 +3,10 @@ package dev.looplab.launcher;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
-/** The {@code looplab} command line: {@code up} starts Looplab and runs until Ctrl-C or SIGTERM. */
+/**
+ * The {@code looplab} command line: {@code up} starts Looplab and runs until Ctrl-C or SIGTERM; {@code import} builds a
+ * lineage from another tool's history through the running platform.
+ */
 public final class Looplab {
 
     private Looplab() {
@@ -15,6 +18,7 @@ public final class Looplab {
         switch (command) {
             case "up" -> up(root);
             case "replay" -> System.exit(ReplayCommand.run(args, platformUrl()));
+            case "import" -> System.exit(ImportCommand.run(java.util.List.of(args).subList(1, args.length), System.getenv()));
             case "help", "--help", "-h" -> usage();
             default -> {
                 System.err.println("unknown command '" + command + "'");
@@ -36,7 +40,8 @@ public final class Looplab {
                 usage: looplab replay <trial-id> [--no-wait] [--timeout seconds]
                   Runs the trial's commit again on a worker with its recorded seed and step count, waits, and
                   prints the verdict: identical, within_noise (with the tolerance) or differs (both scores and
-                  what differs in the environment). Talks to LOOPLAB_PLATFORM_URL (http://localhost:8080).""");
+                  what differs in the environment). Talks to LOOPLAB_PLATFORM_URL (http://localhost:8080).
+                """ + ImportCommand.USAGE);
     }
 
     /** Where the running platform answers: LOOPLAB_PLATFORM_URL, else localhost on LOOPLAB_PORT. */

@@ -17,7 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
 
-/** Serves each task's lineage read-only over Git smart HTTP at {@code /git/<task>.git}; pushes are refused. */
+/** Serves each task's (and imported history's) lineage read-only over Git smart HTTP at {@code /git/<task>.git}; pushes are refused. */
 @WebServlet(urlPatterns = "/git/*", loadOnStartup = 1)
 public class GitHttpServlet extends GitServlet {
     // a task name is one path segment; anything else (slashes, "..") never reaches the file system
@@ -47,7 +47,10 @@ public class GitHttpServlet extends GitServlet {
         try {
             tasks.find(task);
         } catch (Evaluators.UnknownTaskException e) {
-            throw new RepositoryNotFoundException(name, e);
+            // an imported history (looplab import) has no task.yaml, only its repository
+            if (!Files.isDirectory(lineage.repositoryPath(task))) {
+                throw new RepositoryNotFoundException(name, e);
+            }
         }
         Path path = lineage.repositoryPath(task);
         if (!Files.isDirectory(path)) {

@@ -1,5 +1,6 @@
 package dev.looplab.platform.lineage;
 
+import dev.looplab.evaluation.Evaluators;
 import dev.looplab.lineage.LineageOptions;
 import dev.looplab.lineage.LineageStore;
 import dev.looplab.platform.config.LooplabConfig;
@@ -7,6 +8,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -24,8 +26,19 @@ public class LineageService {
 
     /** The task's lineage; diffs touching the task's evaluator-owned paths are refused by the store. */
     public LineageStore store(String task) {
-        return stores.computeIfAbsent(task, t -> LineageStore.open(repositoryPath(t), LineageOptions.defaults()
-                .withEvaluatorOwnedPaths(Set.copyOf(tasks.find(t).evaluatorOwned()))));
+        return stores.computeIfAbsent(task, t -> LineageStore.open(repositoryPath(t), options(t)));
+    }
+
+    private LineageOptions options(String task) {
+        try {
+            return LineageOptions.defaults().withEvaluatorOwnedPaths(Set.copyOf(tasks.find(task).evaluatorOwned()));
+        } catch (Evaluators.UnknownTaskException e) {
+            // an imported history (looplab import) has no task.yaml and takes no proposals: nothing is owned there
+            if (Files.isDirectory(repositoryPath(task))) {
+                return LineageOptions.defaults();
+            }
+            throw e;
+        }
     }
 
     public Path repositoryPath(String task) {

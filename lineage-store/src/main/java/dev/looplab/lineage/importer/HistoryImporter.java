@@ -1,0 +1,251 @@
+package dev.looplab.lineage.importer;
+
+import dev.looplab.lineage.LineageStore;
+import dev.looplab.lineage.SnapshotSpec;
+import dev.looplab.lineage.TrialCommit;
+import dev.looplab.lineage.TrialInfo;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Imports another auto-research tool's history into a lineage: one commit per experiment (its files, or a note
+ * that its code is unknown), the outcome note, and {@code refs/heads/best/<campaign>} at the last kept trial. Importing
+ * the same source again changes nothing; importing another source into the lineage is refused.
+ */
+public final class HistoryImporter {
+
+    /** Trailer naming the source experiment of each imported trial ({@code <format> <source id>}). */
+    public static final String IMPORTED_FROM = "Looplab-Imported-From";
+    /** Trailer of the root naming the whole source ({@code <format> <absolute path>}). */
+    public static final String IMPORT_SOURCE = "Looplab-Import-Source";
+    /** Trailer {@code unknown} on trials whose code the source did not keep. */
+    public static final String CODE = "Looplab-Code";
+
+    private static final Pattern NOT_ID = Pattern.compile("[^A-Za-z0-9._-]");
+    private static final Set<String> LOOPLAB_STATUSES = Set.of("keep", "discard", "crash", "preflight_reject",
+            "size_blocked", "train_budget_overrun", "eval_budget_overrun", "gate_miss", "illegal", "worker_lost",
+            "scored");
+
+    private HistoryImporter() {
+    }
+
+    /**
+     * Reads the source folder in the given format and records it in {@code store} under {@code campaign}; trial
+     * ids are {@code <campaign>-<source id>}.
+     *
+     * @param tag the autoresearch branch tag when the checkout has several; ignored for ARR, may be null
+     * @throws ImportException if the source cannot be read as a whole or the lineage holds another history
+     */
+    public static ImportReport importInto(LineageStore store, ImportFormat format, Path source, String campaign,
+            String tag) {
+        Path dir = source.toAbsolutePath().normalize();
+        if (!Files.isDirectory(dir)) {
+            throw new ImportException("import source " + source + " is not a folder on this machine; pass the "
+                    + (format == ImportFormat.arr ? "ARR blackboard folder (with results.tsv)"
+                            : "autoresearch checkout (with .git and results.tsv)"));
+        }
+        requireCampaign(campaign);
+        SourceHistory history = format == ImportFormat.arr ? ArrBlackboard.read(dir) : AutoresearchRun.read(dir, tag);
+        requireSameSource(store, history);
+        return new Writer(store, history, campaign).write();
+    }
+
+    private static void requireCampaign(String campaign) {
+        if (campaign == null || !campaign.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}") || campaign.contains("..")
+                || campaign.endsWith(".lock") || campaign.endsWith(".")) {
+            throw new ImportException("campaign '" + campaign + "' is not a valid name; use 1-64 of [A-Za-z0-9._-],"
+                    + " starting with a letter or digit");
+        }
+    }
+
+    private static void requireSameSource(LineageStore store, SourceHistory history) {
+        String root = store.rootTrial().orElse(null);
+        if (root == null) {
+            return;
+        }
+        TrialInfo info = store.readTrial(root).orElseThrow();
+        String recorded = info.trailers().get(IMPORT_SOURCE);
+        if (recorded == null) {
+            throw new ImportException("lineage " + store.directory() + " already holds trials that were not imported"
+                    + " (root trial " + root + "); import into a new lineage name");
+        }
+        if (!recorded.equals(oneLine(history.sourceKey()))) {
+            throw new ImportException("lineage " + store.directory() + " already holds the import of " + recorded
+                    + ", not of " + history.sourceKey() + "; import into a new lineage name, or re-import that source");
+        }
+    }
+
+    private static String oneLine(String text) {
+        return text.replaceAll("[\\r\\n]+", " ").strip();
+    }
+
+    /** Writes one history; holds the source-id to trial-id map and the running best. */
+    private static final class Writer {
+        private final LineageStore store;
+        private final SourceHistory history;
+        private final String campaign;
+        private final Map<String, ImportedTrial> bySource = new HashMap<>();
+        private final Set<String> usedIds = new java.util.HashSet<>();
+        private final List<ImportedTrial> trials = new ArrayList<>();
+        private final List<SkippedRow> skipped;
+        private final List<String> warnings;
+        private ImportedTrial best;
+        private Instant lastTime;
+
+        Writer(LineageStore store, SourceHistory history, String campaign) {
+            this.store = store;
+            this.history = history;
+            this.campaign = campaign;
+            this.skipped = new ArrayList<>(history.skipped());
+            this.warnings = new ArrayList<>(history.warnings());
+        }
+
+        ImportReport write() {
+            record(history.root());
+            for (SourceTrial trial : history.trials()) {
+                if (!bySource.containsKey(trial.parentSourceId())) {
+                    skipped.add(new SkippedRow(history.format() == ImportFormat.arr ? ArrBlackboard.RESULTS
+                            : AutoresearchRun.RESULTS, trial.line(), "parent " + trial.parentSourceId() + " of "
+                            + trial.sourceId() + " was not imported"));
+                    continue;
+                }
+                record(trial);
+            }
+            if (best != null) {
+                store.moveBest(campaign, best.trialId());
+            }
+            skipped.sort(java.util.Comparator.comparing(SkippedRow::file).thenComparingInt(SkippedRow::line));
+            ImportedTrial root = trials.get(0);
+            ImportedTrial bestOrRoot = best == null ? root : best;
+            return new ImportReport(history.format(), history.sourceKey().substring(history.format().name().length() + 1),
+                    store.directory().toString(), campaign, history.scoreName(), history.direction(), root.trialId(),
+                    bestOrRoot.trialId(), bestOrRoot.score(), trials, skipped, warnings);
+        }
+
+        private void record(SourceTrial source) {
+            if (!LOOPLAB_STATUSES.contains(source.status())) {
+                throw new IllegalStateException("reader mapped " + source.sourceId() + " to unknown status " + source.status());
+            }
+            String trialId = trialId(source);
+            if (trialId == null) {
+                return;
+            }
+            ImportedTrial parent = source.parentSourceId() == null ? null : bySource.get(source.parentSourceId());
+            Instant time = source.time() != null ? source.time() : lastTime == null ? Instant.now() : lastTime.plusSeconds(1);
+            lastTime = time;
+            Map<String, String> trailers = new LinkedHashMap<>();
+            trailers.put("Looplab-Specialist", oneLine(source.specialist()));
+            trailers.put("Looplab-Surface", oneLine(source.surface()));
+            trailers.put("Looplab-Campaign", campaign);
+            trailers.put(IMPORTED_FROM, history.format() + " " + source.sourceId());
+            if (parent == null) {
+                trailers.put(IMPORT_SOURCE, oneLine(history.sourceKey()));
+            }
+            if (source.files() == null) {
+                trailers.put(CODE, "unknown");
+            }
+            TrialCommit commit = store.recordSnapshot(new SnapshotSpec(trialId, parent == null ? null : parent.trialId(),
+                    source.hypothesis(), trailers, source.files(), time));
+            Double deltaVsParent = source.score() != null && parent != null && parent.score() != null
+                    ? source.score() - parent.score() : null;
+            Double deltaVsBest = source.deltaVsBest() != null ? source.deltaVsBest()
+                    : source.score() != null && best != null && best.score() != null ? source.score() - best.score() : null;
+            ImportedTrial trial = new ImportedTrial(trialId, parent == null ? null : parent.trialId(), source.sourceId(),
+                    source.line(), source.specialist(), source.surface(), source.hypothesis(), source.expectedDelta(),
+                    source.status(), source.sourceStatus(), source.score(), deltaVsParent, deltaVsBest, source.metrics(),
+                    source.trainSeconds(), source.feedback(), source.files() != null, commit.commitId(), time);
+            String note = noteText(trial, source).strip() + "\n\n```json\n" + noteJson(trial, source) + "\n```\n";
+            // A repeated import leaves the notes history alone when nothing changed.
+            if (!store.outcomeNote(trialId).map(note::equals).orElse(false)) {
+                store.putOutcomeNote(trialId, note);
+            }
+            bySource.put(source.sourceId(), trial);
+            trials.add(trial);
+            // The source judged keep against its own best at the time, so the last kept experiment is the best.
+            if (trial.status().equals("keep")) {
+                best = trial;
+            }
+        }
+
+        private String trialId(SourceTrial source) {
+            String id = campaign + "-" + NOT_ID.matcher(source.sourceId()).replaceAll("_").replace("..", "_");
+            if (id.endsWith(".") || id.endsWith(".lock")) {
+                id = id + "_";
+            }
+            if (id.length() > 128) {
+                skipped.add(new SkippedRow(resultsFile(), source.line(), "id " + source.sourceId()
+                        + " makes a trial id longer than 128 characters; shorten the campaign name"));
+                return null;
+            }
+            if (!usedIds.add(id)) {
+                skipped.add(new SkippedRow(resultsFile(), source.line(), "id " + source.sourceId()
+                        + " gives trial id " + id + ", which another row already has"));
+                return null;
+            }
+            return id;
+        }
+
+        private String resultsFile() {
+            return history.format() == ImportFormat.arr ? ArrBlackboard.RESULTS : AutoresearchRun.RESULTS;
+        }
+
+        private String noteText(ImportedTrial t, SourceTrial source) {
+            StringBuilder text = new StringBuilder();
+            text.append("Outcome of trial ").append(t.trialId()).append(": ").append(t.status())
+                    .append(" (imported; ").append(history.format()).append(" status ").append(t.sourceStatus())
+                    .append(")\n");
+            if (t.score() != null) {
+                text.append(String.format(Locale.ROOT, "score: %.6f %s (%s is better)%n", t.score(),
+                        history.scoreName(), history.direction()));
+            }
+            if (t.deltaVsParent() != null) {
+                text.append(String.format(Locale.ROOT, "delta vs parent %s: %+.6f%n", t.parentTrialId(), t.deltaVsParent()));
+            }
+            if (t.deltaVsBest() != null) {
+                text.append(String.format(Locale.ROOT, "delta vs best: %+.6f%n", t.deltaVsBest()));
+            }
+            if (t.feedback() != null && !t.feedback().isBlank()) {
+                text.append("feedback: ").append(t.feedback()).append('\n');
+            }
+            text.append("imported from ").append(history.sourceKey()).append(source.line() > 0
+                    ? ", " + resultsFile() + " line " + source.line() : "").append(" (").append(source.sourceId())
+                    .append(")\n");
+            text.append(t.codeKnown() ? "code: " + source.code() : "code unknown: " + source.code()
+                    + "; the commit holds only " + SnapshotSpec.CODE_UNKNOWN_FILE + ", its parent link is kept").append('\n');
+            return text.toString();
+        }
+
+        private String noteJson(ImportedTrial t, SourceTrial source) {
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("trial", t.trialId());
+            json.put("status", t.status());
+            json.put("score", t.score());
+            json.put("direction", history.direction());
+            json.put("deltaVsParent", t.deltaVsParent());
+            json.put("deltaVsBest", t.deltaVsBest());
+            json.put("metrics", t.metrics());
+            json.put("trainSeconds", t.trainSeconds());
+            json.put("evaluator", "imported:" + history.format());
+            Map<String, Object> imported = new LinkedHashMap<>();
+            imported.put("format", history.format().name());
+            imported.put("source", history.sourceKey());
+            imported.put("sourceId", source.sourceId());
+            imported.put("sourceStatus", source.sourceStatus());
+            imported.put("line", source.line());
+            imported.put("codeKnown", t.codeKnown());
+            imported.put("code", source.code());
+            imported.put("row", new java.util.TreeMap<>(source.raw()));
+            json.put("imported", imported);
+            return NoteJson.write(json);
+        }
+    }
+}
