@@ -154,8 +154,8 @@ def main():
     threads = int(os.environ.get("LOOPLAB_THREADS", "1"))
     if threads < 1:
         sys.exit(f"LOOPLAB_THREADS must be >= 1, got {threads}")
-    if args.steps <= args.warmup:
-        sys.exit(f"--steps {args.steps} must exceed --warmup {args.warmup}: no step would be timed")
+    if args.warmup < 1 or args.steps <= args.warmup:
+        sys.exit(f"--steps {args.steps} must exceed --warmup {args.warmup} >= 1: the steps after warm-up are timed")
     torch.set_num_threads(threads)
     torch.set_num_interop_threads(1)  # as the recipe sets ai.djl.pytorch.num_interop_threads
     with open(args.data, "rb") as f:
@@ -174,6 +174,7 @@ def main():
     offsets = torch.arange(SEQ_LEN + 1)
 
     stamps = []
+    cpu = []
     losses = []
     started = time.perf_counter()
     for step in range(args.steps):
@@ -193,10 +194,12 @@ def main():
         if not math.isfinite(loss_value):
             sys.exit(f"training diverged at step {step} (loss {loss_value})")
         stamps.append(time.perf_counter() - started)
+        cpu.append(time.process_time())  # all threads of this process
         losses.append(loss_value)
 
     timed = args.steps - args.warmup
-    seconds = stamps[-1] - stamps[args.warmup - 1] if args.warmup > 0 else stamps[-1]
+    seconds = stamps[-1] - stamps[args.warmup - 1]
+    cpu_seconds = cpu[-1] - cpu[args.warmup - 1]
     print(json.dumps({
         "framework": f"pytorch {torch.__version__}",
         "parameters": params,
@@ -206,6 +209,7 @@ def main():
         "timed_steps": timed,
         "seconds": round(seconds, 3),
         "tokens_per_s": round(timed * BATCH * SEQ_LEN / seconds, 1),
+        "cpu_seconds": round(cpu_seconds, 3),
         "ms_per_step": round(1000 * seconds / timed, 1),
         "first_loss": round(losses[0], 4),
         "last_loss": round(losses[-1], 4),
