@@ -39,11 +39,23 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
-def run_djl(classpath, data, threads, steps, warmup, work):
+VARIANTS = {
+    "djl": "the recipe as the worker runs it (MKL_CBWR=AUTO,STRICT for reproducible numerics)",
+    "djl-mkl-free": "the recipe without MKL_CBWR: MKL picks kernels by alignment (not reproducible)",
+    "torch": "the PyTorch port with torch.optim.AdamW and clip_grad_norm_",
+    "torch-recipe-adamw": "the PyTorch port with the recipe's hand-written clip + AdamW, op for op",
+}
+
+
+def run_djl(classpath, data, threads, steps, warmup, work, strict=True):
     metrics = work / "metrics.jsonl"
-    env = dict(os.environ, MKL_CBWR="AUTO,STRICT", LOOPLAB_DATA=str(data), LOOPLAB_OUT=str(work / "out"),
+    env = dict(os.environ, LOOPLAB_DATA=str(data), LOOPLAB_OUT=str(work / "out"),
                LOOPLAB_METRICS=str(metrics), LOOPLAB_BUDGET_S="3600", LOOPLAB_SEED="1",
                LOOPLAB_THREADS=str(threads), LOOPLAB_STEPS=str(steps), LOOPLAB_VERBOSE="1")
+    if strict:
+        env["MKL_CBWR"] = "AUTO,STRICT"
+    else:
+        env.pop("MKL_CBWR", None)
     log = open(work / "train.log", "w")
     process = subprocess.Popen(["java", "-Dai.djl.offline=true", "-cp", classpath, "Recipe.java", "train"],
                                cwd=RECIPE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -75,12 +87,12 @@ def run_djl(classpath, data, threads, steps, warmup, work):
             "cpu_seconds": cpu[steps] - cpu[warmup]}
 
 
-def run_torch(data, threads, steps, warmup):
+def run_torch(data, threads, steps, warmup, optimizer="torch"):
     # OpenBLAS (pthread build) takes its thread count from the environment, torch's own ops from set_num_threads
     env = dict(os.environ, LOOPLAB_THREADS=str(threads), OPENBLAS_NUM_THREADS=str(threads),
                OMP_NUM_THREADS=str(threads))
     out = subprocess.run(["/usr/bin/python3", str(HERE / "golf_mini_torch.py"), "--data", str(data),
-                          "--steps", str(steps), "--warmup", str(warmup)],
+                          "--steps", str(steps), "--warmup", str(warmup), "--optimizer", optimizer],
                          env=env, capture_output=True, text=True)
     if out.returncode != 0:
         sys.exit(f"PyTorch run failed (exit {out.returncode}):\n{out.stderr}")
@@ -102,32 +114,43 @@ def main():
     parser.add_argument("--data", required=True, type=Path, help="the golf-mini training split")
     parser.add_argument("--threads", default="1,2", help="comma-separated thread counts")
     parser.add_argument("--reps", type=int, default=3, help="runs per framework and thread count")
+    parser.add_argument("--variants", default="djl,torch",
+                        help="comma-separated, run in this order each repetition: " + ", ".join(VARIANTS))
     parser.add_argument("--steps", type=int, default=60)
     parser.add_argument("--warmup", type=int, default=10)
     args = parser.parse_args()
     if args.steps <= args.warmup or args.warmup < 1:
         sys.exit(f"--steps {args.steps} must exceed --warmup {args.warmup}, and --warmup must be >= 1")
     timed_tokens = (args.steps - args.warmup) * TOKENS_PER_STEP
+    variants = args.variants.split(",")
+    unknown = [v for v in variants if v not in VARIANTS]
+    if unknown:
+        sys.exit(f"--variants {','.join(unknown)} unknown: choose from {', '.join(VARIANTS)}")
 
     print(f"golf-mini training speed, {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}")
     print(f"cpu: {cpu_model()}, {os.cpu_count()} logical cpus; load average at start {os.getloadavg()[0]:.1f}")
     print(f"{args.steps} steps per run, first {args.warmup} untimed, {TOKENS_PER_STEP} tokens per step")
     print()
-    print("| run | threads | framework | params | wall s | tokens/s | CPU s | tokens/CPU-s | load |")
+    for v in variants:
+        print(f"- {v}: {VARIANTS[v]}")
+    print()
+    print("| run | threads | variant | params | wall s | tokens/s | CPU s | tokens/CPU-s | load |")
     print("|---|---|---|---|---|---|---|---|---|")
     summary = []
     versions = {}
     with tempfile.TemporaryDirectory(prefix="golf-mini-speed-") as tmp:
         for threads in [int(t) for t in args.threads.split(",")]:
-            runs = {"djl": [], "torch": []}
+            runs = {v: [] for v in variants}
             for rep in range(args.reps):
-                for framework in ("djl", "torch"):
-                    if framework == "djl":
-                        work = Path(tmp) / f"djl-{threads}-{rep}"
+                for framework in variants:
+                    if framework.startswith("djl"):
+                        work = Path(tmp) / f"{framework}-{threads}-{rep}"
                         work.mkdir()
-                        r = run_djl(args.classpath, args.data, threads, args.steps, args.warmup, work)
+                        r = run_djl(args.classpath, args.data, threads, args.steps, args.warmup, work,
+                                    strict=framework == "djl")
                     else:
-                        r = run_torch(args.data, threads, args.steps, args.warmup)
+                        r = run_torch(args.data, threads, args.steps, args.warmup,
+                                      "torch" if framework == "torch" else "recipe")
                         versions["torch"] = f"{r['version']}, BLAS {r['blas']}"
                     r["tokens_per_s"] = timed_tokens / r["seconds"]
                     r["tokens_per_cpu_s"] = timed_tokens / r["cpu_seconds"]
@@ -137,17 +160,20 @@ def main():
                           f"{os.getloadavg()[0]:.1f} |", flush=True)
             summary.append((threads, runs))
     print()
-    print("| threads | DJL tokens/s (median) | PyTorch tokens/s (median) | DJL / PyTorch | "
-          "DJL tokens/CPU-s | PyTorch tokens/CPU-s | DJL / PyTorch (CPU) |")
-    print("|---|---|---|---|---|---|---|")
-    for threads, runs in summary:
-        d = statistics.median(r["tokens_per_s"] for r in runs["djl"])
-        t = statistics.median(r["tokens_per_s"] for r in runs["torch"])
-        dc = statistics.median(r["tokens_per_cpu_s"] for r in runs["djl"])
-        tc = statistics.median(r["tokens_per_cpu_s"] for r in runs["torch"])
-        print(f"| {threads} | {d:.0f} | {t:.0f} | {d / t:.2f} | {dc:.0f} | {tc:.0f} | {dc / tc:.2f} |")
+    base = "torch" if "torch" in variants else variants[-1]
+    print(f"Medians; ratios are to {base} in the same thread count (above 1: faster than {base}).")
     print()
-    print(f"DJL: recipes/golf-mini/Recipe.java (DJL 0.36, libtorch 2.7.1 CPU with its bundled MKL, MKL_CBWR=AUTO,STRICT)")
+    print("| threads | variant | tokens/s | ratio | tokens/CPU-s | ratio (CPU) |")
+    print("|---|---|---|---|---|---|")
+    for threads, runs in summary:
+        bw = statistics.median(r["tokens_per_s"] for r in runs[base])
+        bc = statistics.median(r["tokens_per_cpu_s"] for r in runs[base])
+        for v in variants:
+            w = statistics.median(r["tokens_per_s"] for r in runs[v])
+            c = statistics.median(r["tokens_per_cpu_s"] for r in runs[v])
+            print(f"| {threads} | {v} | {w:.0f} | {w / bw:.2f} | {c:.0f} | {c / bc:.2f} |")
+    print()
+    print("DJL: recipes/golf-mini/Recipe.java (DJL 0.36, libtorch 2.7.1 CPU with its bundled MKL)")
     print(f"PyTorch: bench/golf-mini/golf_mini_torch.py ({versions.get('torch', '?')})")
 
 
