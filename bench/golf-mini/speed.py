@@ -21,7 +21,6 @@ import platform
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -67,14 +66,16 @@ def run_djl(classpath, data, threads, steps, warmup, work, strict=True):
         time.sleep(0.01)
         if not metrics.exists():
             continue
-        lines = metrics.read_text().splitlines()
+        text = metrics.read_text()
+        lines = text[:text.rfind("\n") + 1].splitlines()  # whole lines only: the recipe may be mid-write
         for line in lines[seen:]:
             record = json.loads(line)
             if record["name"] == "train_loss" and record["step"] in (warmup, steps):
                 cpu[record["step"]] = cpu_seconds(process.pid)
         seen = len(lines)
     if process.wait() != 0:
-        sys.exit(f"DJL run failed (exit {process.returncode}); see {work / 'train.log'}")
+        tail = "\n".join((work / "train.log").read_text().splitlines()[-15:])
+        sys.exit(f"DJL run failed (exit {process.returncode}); {work / 'train.log'} ends:\n{tail}")
     wall = {}
     for line in metrics.read_text().splitlines():
         record = json.loads(line)
@@ -138,27 +139,28 @@ def main():
     print("|---|---|---|---|---|---|---|---|---|")
     summary = []
     versions = {}
-    with tempfile.TemporaryDirectory(prefix="golf-mini-speed-") as tmp:
-        for threads in [int(t) for t in args.threads.split(",")]:
-            runs = {v: [] for v in variants}
-            for rep in range(args.reps):
-                for framework in variants:
-                    if framework.startswith("djl"):
-                        work = Path(tmp) / f"{framework}-{threads}-{rep}"
-                        work.mkdir()
-                        r = run_djl(args.classpath, args.data, threads, args.steps, args.warmup, work,
-                                    strict=framework == "djl")
-                    else:
-                        r = run_torch(args.data, threads, args.steps, args.warmup,
-                                      "torch" if framework == "torch" else "recipe")
-                        versions["torch"] = f"{r['version']}, BLAS {r['blas']}"
-                    r["tokens_per_s"] = timed_tokens / r["seconds"]
-                    r["tokens_per_cpu_s"] = timed_tokens / r["cpu_seconds"]
-                    runs[framework].append(r)
-                    print(f"| {rep + 1} | {threads} | {framework} | {r['parameters']:,} | {r['seconds']:.2f} | "
-                          f"{r['tokens_per_s']:.0f} | {r['cpu_seconds']:.2f} | {r['tokens_per_cpu_s']:.0f} | "
-                          f"{os.getloadavg()[0]:.1f} |", flush=True)
-            summary.append((threads, runs))
+    # kept after the run (bench/golf-mini/target is git-ignored): each DJL run's train.log and metrics
+    tmp = HERE / "target" / f"speed-{datetime.datetime.now():%Y%m%d-%H%M%S}"
+    for threads in [int(t) for t in args.threads.split(",")]:
+        runs = {v: [] for v in variants}
+        for rep in range(args.reps):
+            for framework in variants:
+                if framework.startswith("djl"):
+                    work = tmp / f"{framework}-{threads}-{rep}"
+                    work.mkdir(parents=True)
+                    r = run_djl(args.classpath, args.data, threads, args.steps, args.warmup, work,
+                                strict=framework == "djl")
+                else:
+                    r = run_torch(args.data, threads, args.steps, args.warmup,
+                                  "torch" if framework == "torch" else "recipe")
+                    versions["torch"] = f"{r['version']}, BLAS {r['blas']}"
+                r["tokens_per_s"] = timed_tokens / r["seconds"]
+                r["tokens_per_cpu_s"] = timed_tokens / r["cpu_seconds"]
+                runs[framework].append(r)
+                print(f"| {rep + 1} | {threads} | {framework} | {r['parameters']:,} | {r['seconds']:.2f} | "
+                      f"{r['tokens_per_s']:.0f} | {r['cpu_seconds']:.2f} | {r['tokens_per_cpu_s']:.0f} | "
+                      f"{os.getloadavg()[0]:.1f} |", flush=True)
+        summary.append((threads, runs))
     print()
     base = "torch" if "torch" in variants else variants[-1]
     print(f"Medians; ratios are to {base} in the same thread count (above 1: faster than {base}).")
