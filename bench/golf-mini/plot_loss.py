@@ -12,9 +12,9 @@ import math
 import re
 from html import escape
 
-WIDTH, HEIGHT = 960, 530
+WIDTH, HEIGHT = 960, 540
 PANEL_W, PANEL_H = 400, 330
-TOP = 118
+TOP = 128
 LEFTS = (70, 540)
 COLORS = {"raw": "#9ecae1", "smooth": "#08519c", "val": "#d62728", "uni": "#777777", "bi": "#31a354"}
 
@@ -32,14 +32,11 @@ def read_metrics(path):
     return steps, seconds, bpb
 
 
-def moving_average(values, window):
+def ema(values, decay):
+    """The recipe's own smoothing of its log line (ema = 0.9 ema + 0.1 loss, started at the first loss)."""
     out = []
-    total = 0.0
-    for i, v in enumerate(values):
-        total += v
-        if i >= window:
-            total -= values[i - window]
-        out.append(total / min(i + 1, window))
+    for v in values:
+        out.append(v if not out else decay * out[-1] + (1 - decay) * v)
     return out
 
 
@@ -103,7 +100,7 @@ class Panel:
     def marker(self, x, value, color, label):
         cx, cy = self.x(x), self.y(value)
         self.parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="5" fill="{color}"/>')
-        self.parts.append(f'<text x="{cx - 8:.1f}" y="{cy - 10:.1f}" text-anchor="end" fill="{color}">'
+        self.parts.append(f'<text x="{cx - 8:.1f}" y="{cy + 22:.1f}" text-anchor="end" fill="{color}">'
                           f'{escape(label)}</text>')
 
 
@@ -116,12 +113,13 @@ def main():
     parser.add_argument("--threads", default="1")
     parser.add_argument("--seed", default="1")
     parser.add_argument("--cpu", default="")
-    parser.add_argument("--smooth", type=int, default=20, help="moving-average window in logged steps")
+    parser.add_argument("--smooth", type=float, default=0.9, help="EMA decay per logged step")
+    parser.add_argument("--note", default="", help="one more caption line, e.g. the machine's load")
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
 
     steps, seconds, bpb = read_metrics(args.metrics)
-    smooth = moving_average(bpb, args.smooth)
+    smooth = ema(bpb, args.smooth)
     val = None
     if args.score:
         found = re.search(r"val_bpb=([0-9.]+)", open(args.score).read())
@@ -153,23 +151,25 @@ def main():
 
     date = datetime.date.today().isoformat()
     title = f"golf-mini baseline recipe: training loss over its default {args.budget} s budget"
-    captions = [f"{last_step} steps, {args.threads} thread(s), seed {args.seed}, {args.cpu}, {date}",
-                f"train loss of each step's batch (light) and its {args.smooth}-step mean (dark); "
+    captions = [f"{last_step} steps in {last_s:.0f} s of training ({args.budget} s budget counted from JVM start, "
+                f"so engine start and export come out of it), {args.threads} thread(s), seed {args.seed}",
+                f"{args.cpu}, {date}" + (f"; {args.note}" if args.note else ""),
+                f"train loss of each step's batch (light) and its EMA ({args.smooth:g}, dark); "
                 f"bits per byte = nats / ln 2",
                 "red: the evaluator's held-out score of the exported int8+zlib model (16,384 unseen bytes); "
                 "dashed: add-one unigram and bigram byte models on the same bytes"]
-    legend = [("raw", "train loss (batch)"), ("smooth", f"{args.smooth}-step mean"), ("val", "held-out bpb")]
+    legend = [("raw", "train loss (batch)"), ("smooth", f"EMA {args.smooth:g}"), ("val", "held-out bpb")]
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
              f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" font-size="12">',
              f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
              f'<text x="{WIDTH / 2}" y="26" text-anchor="middle" font-size="16" font-weight="bold">'
              f'{escape(title)}</text>',
-             *(f'<text x="{WIDTH / 2}" y="{46 + 15 * i}" text-anchor="middle" font-size="11" fill="#444">'
+             *(f'<text x="{WIDTH / 2}" y="{46 + 14 * i}" text-anchor="middle" font-size="11" fill="#444">'
                f'{escape(c)}</text>' for i, c in enumerate(captions))]
     x = 300
     for key, label in legend:
-        parts.append(f'<line x1="{x}" y1="98" x2="{x + 24}" y2="98" stroke="{COLORS[key]}" stroke-width="3"/>')
-        parts.append(f'<text x="{x + 30}" y="102">{escape(label)}</text>')
+        parts.append(f'<line x1="{x}" y1="108" x2="{x + 24}" y2="108" stroke="{COLORS[key]}" stroke-width="3"/>')
+        parts.append(f'<text x="{x + 30}" y="112">{escape(label)}</text>')
         x += 140
     for panel in panels:
         parts.extend(panel.parts)

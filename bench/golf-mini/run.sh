@@ -58,6 +58,7 @@ loss)
   done
   run=$work/loss-run
   rm -rf "$run" && mkdir -p "$run"
+  load=$(cut -d' ' -f1 /proc/loadavg)
   started_ms=$(( $(date +%s%N) / 1000000 ))
   (cd recipes/golf-mini && env MKL_CBWR=AUTO,STRICT LOOPLAB_DATA="$data" LOOPLAB_OUT="$run/out" \
       LOOPLAB_METRICS="$run/metrics.jsonl" LOOPLAB_BUDGET_S="$budget" LOOPLAB_SEED="$seed" \
@@ -70,7 +71,8 @@ loss)
     | tee "$run/score.txt"
   /usr/bin/python3 bench/golf-mini/plot_loss.py --metrics "$run/metrics.jsonl" --score "$run/score.txt" \
     --references "$work/data.txt" --budget "$budget" --threads "$threads" --seed "$seed" \
-    --cpu "$(lscpu | sed -n 's/^Model name: *//p')" --out docs/golf-mini-loss.svg
+    --cpu "$(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cpus" \
+    --note "load average $load at the start (other work on the machine slows every step)" --out docs/golf-mini-loss.svg
   echo "wrote docs/golf-mini-loss.svg"
   ;;
 esac
