@@ -210,6 +210,7 @@ def main():
 
     stamps = []
     cpu = []
+    phases = {"forward": 0.0, "backward": 0.0, "optimizer": 0.0}
     losses = []
     started = time.perf_counter()
     for step in range(args.steps):
@@ -219,18 +220,27 @@ def main():
         starts = torch.randint(0, text.numel() - SEQ_LEN - 1, (BATCH,), generator=generator)
         window = text[starts[:, None] + offsets]
         ids, targets = window[:, :-1], window[:, 1:].reshape(BATCH * SEQ_LEN, 1)
+        t0 = time.thread_time()
         logits = model(ids, MEAN_LOOPS).reshape(BATCH * SEQ_LEN, 256)
         loss = -logits.log_softmax(dim=1).gather(1, targets).mean()
+        t1 = time.thread_time()
         if args.optimizer == "torch":
             optimizer.zero_grad(set_to_none=False)
             loss.backward()
             loss_value = loss.item()
+            t2 = time.thread_time()
             torch.nn.utils.clip_grad_norm_(model.parameters(), GRAD_CLIP)
             optimizer.step()
         else:
             loss.backward()
             loss_value = loss.item()
+            t2 = time.thread_time()
             recipe_optimizer.step(lr, step + 1)
+        t3 = time.thread_time()
+        if step >= args.warmup:
+            # main-thread CPU per phase: with one thread every op runs on it
+            for name, spent in zip(phases, (t1 - t0, t2 - t1, t3 - t2)):
+                phases[name] += spent
         if not math.isfinite(loss_value):
             sys.exit(f"training diverged at step {step} (loss {loss_value})")
         stamps.append(time.perf_counter() - started)
@@ -252,6 +262,7 @@ def main():
         "tokens_per_s": round(timed * BATCH * SEQ_LEN / seconds, 1),
         "cpu_seconds": round(cpu_seconds, 3),
         "ms_per_step": round(1000 * seconds / timed, 1),
+        "phase_cpu_ms": {name: round(1000 * spent / timed, 1) for name, spent in phases.items()},
         "first_loss": round(losses[0], 4),
         "last_loss": round(losses[-1], 4),
     }))
