@@ -99,9 +99,8 @@ class Panel:
 
     def marker(self, x, value, color, label):
         cx, cy = self.x(x), self.y(value)
-        self.parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="5" fill="{color}"/>')
-        self.parts.append(f'<text x="{cx - 8:.1f}" y="{cy + 22:.1f}" text-anchor="end" fill="{color}">'
-                          f'{escape(label)}</text>')
+        self.parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="5" fill="{color}"><title>{escape(label)}</title>'
+                          f'</circle>')
 
 
 def main():
@@ -158,7 +157,7 @@ def main():
                 f"bits per byte = nats / ln 2",
                 "red: the evaluator's held-out score of the exported int8+zlib model (16,384 unseen bytes); "
                 "dashed: add-one unigram and bigram byte models on the same bytes"]
-    legend = [("raw", "train loss (batch)"), ("smooth", f"EMA {args.smooth:g}"), ("val", "held-out bpb")]
+    legend = [("raw", "train loss (batch)"), ("smooth", f"EMA {args.smooth:g}"), ("val", f"held-out {val:.3f} bpb (int8+zlib)" if val is not None else "held-out bpb")]
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
              f'viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" font-size="12">',
              f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
@@ -166,7 +165,7 @@ def main():
              f'{escape(title)}</text>',
              *(f'<text x="{WIDTH / 2}" y="{46 + 14 * i}" text-anchor="middle" font-size="11" fill="#444">'
                f'{escape(c)}</text>' for i, c in enumerate(captions))]
-    x = 300
+    x = 250
     for key, label in legend:
         parts.append(f'<line x1="{x}" y1="108" x2="{x + 24}" y2="108" stroke="{COLORS[key]}" stroke-width="3"/>')
         parts.append(f'<text x="{x + 30}" y="112">{escape(label)}</text>')
