@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # golf-mini benchmarks (not part of the build or CI; run by hand, results go to docs/benchmarks-torch.md).
 #
-#   bench/golf-mini/run.sh speed [--threads 1,2] [--reps 3] [--steps 60] [--warmup 10]
+#   bench/golf-mini/run.sh speed [--threads 1,2] [--reps 3] [--steps 60] [--warmup 10] [--variants djl,torch]
 #       training tokens/s of recipes/golf-mini/Recipe.java (DJL) against the same model in PyTorch
-#       (bench/golf-mini/golf_mini_torch.py), alternating runs, same CPU, same thread count.
+#       (bench/golf-mini/golf_mini_torch.py), alternating runs, same CPU, same thread count; more
+#       variants: djl-mkl-free, torch-recipe-adamw (see speed.py). bench/golf-mini/phases.sh splits a step.
 #       Needs Debian's python3-torch and OpenBLAS: apt-get install -y python3-torch libopenblas0-pthread
 #   bench/golf-mini/run.sh loss [--budget 90] [--threads 1] [--seed 1]
 #       trains the baseline recipe for its default budget (task.yaml: 90 s), scores it with the
@@ -15,7 +16,7 @@ work=${LOOPLAB_BENCH_DIR:-$root/bench/golf-mini/target}
 mkdir -p "$work"
 
 mode=${1:-}
-[[ $mode == speed || $mode == loss ]] || { sed -n 2,10p "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[[ $mode == speed || $mode == loss ]] || { sed -n 2,11p "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 shift
 
 # the DJL runtime classpath and the evaluators' classes, built offline from this checkout
