@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Where a training step's CPU goes, DJL against PyTorch: forward + loss, backward, clip + AdamW.
-# Makes an instrumented copy of recipes/golf-mini/Recipe.java under bench/golf-mini/target (the recipe
+# Makes an instrumented copy of recipes/golf-mini/Recipe.java under infra/bench/golf-mini/target (the recipe
 # itself is untouched), times each phase with the main thread's CPU clock (one PyTorch thread: every op
 # runs on it, so other load on the machine barely moves the numbers), and runs the PyTorch port likewise.
 #
-#   bench/golf-mini/phases.sh [steps=40] [warmup=10]     (run bench/golf-mini/run.sh speed once first)
+#   infra/bench/golf-mini/phases.sh [steps=40] [warmup=10]     (run infra/bench/golf-mini/run.sh speed once first)
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../../.."
 steps=${1:-40} warmup=${2:-10}
-work=bench/golf-mini/target/phases
-data=bench/golf-mini/target/train.txt
-[[ -f $data ]] || { echo "no $data: run bench/golf-mini/run.sh speed once first" >&2; exit 1; }
+work=infra/bench/golf-mini/target/phases
+data=infra/bench/golf-mini/target/train.txt
+[[ -f $data ]] || { echo "no $data: run infra/bench/golf-mini/run.sh speed once first" >&2; exit 1; }
 rm -rf "$work" && mkdir -p "$work/recipe"
 
 # instrument a copy: each anchor must exist, or the recipe changed and this script needs updating
@@ -31,10 +31,10 @@ sed -e "s|^public class Recipe {|public class Recipe { static long[] PHASE = new
 echo "per-step CPU of the main thread in ms, mean over steps $((warmup + 1))..$steps, 1 thread, $(date -u +%F)"
 (cd "$work/recipe" && env MKL_CBWR=AUTO,STRICT LOOPLAB_DATA="$(pwd)/../../train.txt" LOOPLAB_OUT=out LOOPLAB_METRICS=metrics.jsonl \
     LOOPLAB_BUDGET_S=3600 LOOPLAB_SEED=1 LOOPLAB_THREADS=1 LOOPLAB_STEPS="$steps" \
-    java -Dai.djl.offline=true -cp "$(cat ../../../../../infra/runtime-djl/target/classes/looplab/runtime/djl.classpath)" \
+    java -Dai.djl.offline=true -cp "$(cat ../../../../../../infra/runtime-djl/target/classes/looplab/runtime/djl.classpath)" \
     Recipe.java train 2> train.log | sed 's/^/djl   (MKL_CBWR=AUTO,STRICT): /')
 for optimizer in torch recipe; do
-  env LOOPLAB_THREADS=1 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 /usr/bin/python3 bench/golf-mini/golf_mini_torch.py \
+  env LOOPLAB_THREADS=1 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 /usr/bin/python3 infra/bench/golf-mini/golf_mini_torch.py \
       --data "$data" --steps "$steps" --warmup "$warmup" --optimizer "$optimizer" \
     | /usr/bin/python3 -c 'import json,sys; r=json.loads(sys.stdin.read()); print(json.dumps({"phase_cpu_ms": r["phase_cpu_ms"]}))' \
     | sed "s/^/torch (optimizer $optimizer): /"

@@ -11,7 +11,7 @@ tokens/s   = timed steps * BATCH * SEQ_LEN / wall seconds between the end of the
 tokens/cpu = the same tokens / CPU seconds (user + system, all threads of the process) over those
              steps: less sensitive than wall time to other processes on a shared machine
 
-Called by bench/golf-mini/run.sh, which builds the classpath and the training split first.
+Called by infra/bench/golf-mini/run.sh, which builds the classpath and the training split first.
 """
 import argparse
 import datetime
@@ -139,7 +139,7 @@ def main():
     print("|---|---|---|---|---|---|---|---|---|")
     summary = []
     versions = {}
-    # kept after the run (bench/golf-mini/target is git-ignored): each DJL run's train.log and metrics
+    # kept after the run (infra/bench/golf-mini/target is git-ignored): each DJL run's train.log and metrics
     tmp = HERE / "target" / f"speed-{datetime.datetime.now():%Y%m%d-%H%M%S}"
     for threads in [int(t) for t in args.threads.split(",")]:
         runs = {v: [] for v in variants}
@@ -176,7 +176,7 @@ def main():
             print(f"| {threads} | {v} | {w:.0f} | {w / bw:.2f} | {c:.0f} | {c / bc:.2f} |")
     print()
     print("DJL: recipes/golf-mini/Recipe.java (DJL 0.36, libtorch 2.7.1 CPU with its bundled MKL)")
-    print(f"PyTorch: bench/golf-mini/golf_mini_torch.py ({versions.get('torch', '?')})")
+    print(f"PyTorch: infra/bench/golf-mini/golf_mini_torch.py ({versions.get('torch', '?')})")
 
 
 if __name__ == "__main__":

@@ -1,18 +1,18 @@
 #!/usr/bin/env bash
 # golf-mini benchmarks (not part of the build or CI; run by hand, results go to docs/benchmarks-torch.md).
 #
-#   bench/golf-mini/run.sh speed [--threads 1,2] [--reps 3] [--steps 60] [--warmup 10] [--variants djl,torch]
+#   infra/bench/golf-mini/run.sh speed [--threads 1,2] [--reps 3] [--steps 60] [--warmup 10] [--variants djl,torch]
 #       training tokens/s of recipes/golf-mini/Recipe.java (DJL) against the same model in PyTorch
-#       (bench/golf-mini/golf_mini_torch.py), alternating runs, same CPU, same thread count; more
-#       variants: djl-mkl-free, torch-recipe-adamw (see speed.py). bench/golf-mini/phases.sh splits a step.
+#       (infra/bench/golf-mini/golf_mini_torch.py), alternating runs, same CPU, same thread count; more
+#       variants: djl-mkl-free, torch-recipe-adamw (see speed.py). infra/bench/golf-mini/phases.sh splits a step.
 #       Needs Debian's python3-torch and OpenBLAS: apt-get install -y python3-torch libopenblas0-pthread
-#   bench/golf-mini/run.sh loss [--budget 90] [--threads 1] [--seed 1]
+#   infra/bench/golf-mini/run.sh loss [--budget 90] [--threads 1] [--seed 1]
 #       trains the baseline recipe for its default budget (task.yaml: 90 s), scores it with the
 #       golf-mini evaluator and renders train loss and the held-out score to docs/golf-mini-loss.svg.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../../.."
 root=$(pwd)
-work=${LOOPLAB_BENCH_DIR:-$root/bench/golf-mini/target}
+work=${LOOPLAB_BENCH_DIR:-$root/infra/bench/golf-mini/target}
 mkdir -p "$work"
 
 mode=${1:-}
@@ -36,7 +36,7 @@ eval_cp="evaluators/target/classes:infra/runtime-djl/target/classes:$(cat "$work
 # the exact training split the worker gives a trial (the evaluator's GolfMiniData)
 data=$work/train.txt
 if [[ ! -f $data ]]; then
-  java -cp "$eval_cp" bench/golf-mini/GolfMiniBench.java data "$data" | tee "$work/data.txt"
+  java -cp "$eval_cp" infra/bench/golf-mini/GolfMiniBench.java data "$data" | tee "$work/data.txt"
 fi
 
 case $mode in
@@ -45,7 +45,7 @@ speed)
     echo "Debian's PyTorch is missing: apt-get install -y python3-torch libopenblas0-pthread" >&2
     exit 1
   fi
-  exec /usr/bin/python3 bench/golf-mini/speed.py --classpath "$djl_cp" --data "$data" "$@"
+  exec /usr/bin/python3 infra/bench/golf-mini/speed.py --classpath "$djl_cp" --data "$data" "$@"
   ;;
 loss)
   budget=90 threads=1 seed=1
@@ -68,9 +68,9 @@ loss)
   train_ms=$(( $(date +%s%N) / 1000000 - started_ms ))
   train_s=$(( train_ms / 1000 )).$(printf %03d $(( train_ms % 1000 )))
   tail -1 "$run/train.log"
-  java -cp "$eval_cp" bench/golf-mini/GolfMiniBench.java evaluate recipes/golf-mini "$run/out" "$train_s" "$seed" \
+  java -cp "$eval_cp" infra/bench/golf-mini/GolfMiniBench.java evaluate recipes/golf-mini "$run/out" "$train_s" "$seed" \
     | tee "$run/score.txt"
-  /usr/bin/python3 bench/golf-mini/plot_loss.py --metrics "$run/metrics.jsonl" --score "$run/score.txt" \
+  /usr/bin/python3 infra/bench/golf-mini/plot_loss.py --metrics "$run/metrics.jsonl" --score "$run/score.txt" \
     --references "$work/data.txt" --budget "$budget" --threads "$threads" --seed "$seed" \
     --cpu "$(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cpus" \
     --note "load average $load at the start (other work on the machine slows every step)" --out docs/golf-mini-loss.svg

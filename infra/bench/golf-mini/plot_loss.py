@@ -3,7 +3,7 @@
 
 Two panels, loss against step and against training seconds, in bits per byte (the recipe logs mean
 cross-entropy in nats per byte; bpb = nats / ln 2), so the held-out score of the evaluator and the
-unigram and bigram references share the axis. Called by bench/golf-mini/run.sh loss.
+unigram and bigram references share the axis. Called by infra/bench/golf-mini/run.sh loss.
 """
 import argparse
 import datetime

@@ -1,4 +1,4 @@
-// Helper for the golf-mini benchmarks in bench/golf-mini: the evaluator's own data split and scoring, so
+// Helper for the golf-mini benchmarks in infra/bench/golf-mini: the evaluator's own data split and scoring, so
 // the scripts train on exactly the bytes the worker gives a trial and report the score the evaluator computes.
 //
 //   java -cp <evaluators classpath> GolfMiniBench.java data <file>
@@ -45,7 +45,7 @@ public class GolfMiniBench {
     }
 
     static TaskDefinition task() {
-        // run from the repository root, as bench/golf-mini/*.sh do
+        // run from the repository root, as infra/bench/golf-mini/*.sh do
         return TaskDefinition.load(Path.of("recipes", "golf-mini"));
     }
 }
