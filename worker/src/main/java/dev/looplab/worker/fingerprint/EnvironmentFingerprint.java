@@ -106,13 +106,14 @@ public final class EnvironmentFingerprint {
         for (int i = 0; i < command.size(); i++) {
             String arg = command.get(i);
             boolean classpath = i > 0 && ("-cp".equals(command.get(i - 1)) || "-classpath".equals(command.get(i - 1)));
-            if (classpath) {
-                arg = "<" + arg.split(java.io.File.pathSeparator).length + " jars>";
-            }
             if (!text.isEmpty()) {
                 text.append(' ');
             }
-            text.append(arg.contains(" ") ? "'" + arg + "'" : arg);
+            if (classpath) {
+                text.append('<').append(arg.split(java.io.File.pathSeparator).length).append(" jars>");
+            } else {
+                text.append(arg.contains(" ") ? "'" + arg + "'" : arg);
+            }
         }
         return text.toString();
     }

@@ -1,0 +1,55 @@
+package dev.looplab.worker.fingerprint;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class EnvironmentFingerprintTest {
+    private static final String CLASSPATH = String.join(":",
+            "/root/.m2/repository/ai/djl/api/0.36.0/api-0.36.0.jar",
+            "/root/.m2/repository/ai/djl/pytorch/pytorch-engine/0.36.0/pytorch-engine-0.36.0.jar",
+            "/root/.m2/repository/ai/djl/pytorch/pytorch-native-cpu/2.7.1/pytorch-native-cpu-2.7.1-linux-x86_64.jar",
+            "/root/.m2/repository/com/google/code/gson/gson/2.13.1/gson-2.13.1.jar");
+
+    @Test
+    void theMachinePartNamesDjlLibtorchCpuAndJdk() {
+        Map<String, String> machine = EnvironmentFingerprint.ofThisMachine(CLASSPATH, null).machine();
+        assertThat(machine).containsEntry("djl", "0.36.0").containsEntry("djl_pytorch_engine", "0.36.0")
+                .containsEntry("libtorch", "2.7.1 (cpu)").containsEntry("cuda_visible_devices", "none")
+                .containsKeys("jdk", "cpu", "cpu_count", "os", "gpu");
+        assertThat(machine.get("jdk")).contains(System.getProperty("java.version").split("\\+")[0]);
+    }
+
+    @Test
+    void anAttemptAddsItsSettingsAndTheStepsTheRecipeReported(@TempDir Path dir) throws Exception {
+        Path metrics = dir.resolve("metrics.jsonl");
+        Files.writeString(metrics, """
+                {"step":6,"name":"planned_steps","value":180,"wallclock":2.000}
+                {"step":10,"name":"train_loss","value":3.2,"wallclock":3.000}
+                not json at all
+                {"step":171,"name":"planned_steps","value":180,"wallclock":60.000}
+                {"step":171,"name":"train_steps","value":171,"wallclock":60.000}
+                {"step":171,"name":"train_st""");
+        EnvironmentFingerprint fp = EnvironmentFingerprint.ofThisMachine(CLASSPATH, "0");
+        Map<String, String> all = fp.forAttempt(new EnvironmentFingerprint.TrialFacts("djl",
+                List.of("/usr/bin/java", "-cp", CLASSPATH, "Recipe.java", "train"), 1, 42, 90, 0, 0,
+                Map.of("MKL_CBWR", "AUTO,STRICT"), "aa", "bb", metrics, "bubblewrap"));
+        assertThat(all).containsEntry("planned_steps", "180").containsEntry("train_steps", "171")
+                .containsEntry("seed", "42").containsEntry("threads", "1").containsEntry("budget_s", "90")
+                .containsEntry("env.MKL_CBWR", "AUTO,STRICT").containsEntry("train_data_sha256", "aa")
+                .containsEntry("eval_data_sha256", "bb").containsEntry("sandbox", "bubblewrap")
+                .containsEntry("cuda_visible_devices", "0").doesNotContainKey("steps_requested");
+        assertThat(all.get("command")).isEqualTo("/usr/bin/java -cp <4 jars> Recipe.java train");
+    }
+
+    @Test
+    void aMissingMetricsFileLeavesTheStepsOut(@TempDir Path dir) {
+        assertThat(EnvironmentFingerprint.lastMetricValues(dir.resolve("none.jsonl"), List.of("train_steps"))).isEmpty();
+    }
+}
