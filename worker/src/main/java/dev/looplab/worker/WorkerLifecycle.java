@@ -7,6 +7,9 @@ import dev.looplab.worker.run.RunConsumer;
 import dev.looplab.worker.run.TaskResolver;
 import dev.looplab.worker.run.TrialEventPublisher;
 import dev.looplab.worker.run.TrialRunner;
+import dev.looplab.worker.sandbox.SandboxUnavailableException;
+import dev.looplab.worker.sandbox.TrialSandbox;
+import dev.looplab.worker.sandbox.Unconfined;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,6 +32,9 @@ public class WorkerLifecycle {
     @Inject
     TaskResolver tasks;
 
+    @Inject
+    TrialSandbox sandbox;
+
     private TrialEventPublisher events;
     private RunConsumer consumer;
 
@@ -40,11 +46,26 @@ public class WorkerLifecycle {
         events = new TrialEventPublisher(config.kafka().bootstrap(), workerId);
         TrialRunner runner = new TrialRunner(new TrialRunner.Settings(workerId, config.home().toAbsolutePath(),
                 config.worker().threads(), Duration.ofSeconds(config.worker().minGraceSeconds()),
-                config.worker().keepWorkDirs(), DjlRuntime::classpathString), tasks, artifacts, events);
+                config.worker().keepWorkDirs(), DjlRuntime::classpathString, sandbox,
+                config.worker().devices().orElse(null)), tasks, artifacts, events);
+        checkSandbox();
         consumer = new RunConsumer(config.kafka().bootstrap(), workerId, runner::run);
         consumer.start();
         LOG.infof("worker %s started: home %s, artifacts in bucket %s", workerId, config.home().toAbsolutePath(),
                 config.s3().bucket());
+    }
+
+    /** Says at startup what each trial would otherwise only say when it is refused. */
+    private void checkSandbox() {
+        try {
+            sandbox.ensureUsable();
+            LOG.infof("trials run confined: %s", sandbox.description());
+        } catch (SandboxUnavailableException e) {
+            LOG.errorf("this worker refuses every trial until fixed: %s", e.getMessage());
+        }
+        if (sandbox instanceof Unconfined) {
+            LOG.warnf("looplab.worker.sandbox=unsafe: trials run UNCONFINED (%s)", sandbox.description());
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {
