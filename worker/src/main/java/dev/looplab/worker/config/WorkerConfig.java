@@ -75,8 +75,11 @@ public interface WorkerConfig {
         @WithDefault("4096")
         long memoryMib();
 
-        /** Processes a trial may run at once (a fork bomb is killed past it); 0 = unlimited. */
-        @WithDefault("256")
+        /**
+         * Processes a trial may run at once (a fork bomb is killed past it); where a pids cgroup is possible
+         * threads count too, so leave room for the JVM's and PyTorch's thread pools; 0 = unlimited.
+         */
+        @WithDefault("1024")
         int processes();
 
         /** Largest file a trial may write (RLIMIT_FSIZE); 0 = unlimited. */
