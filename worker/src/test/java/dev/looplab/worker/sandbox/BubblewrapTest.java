@@ -1,5 +1,6 @@
 package dev.looplab.worker.sandbox;
 
+import dev.looplab.runtime.djl.DjlRuntime;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -186,6 +187,34 @@ class BubblewrapTest {
         assertThat(result.timedOut()).isTrue();
         assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("")
                 .contains(recipe.toString()))).isEmpty();
+    }
+
+    @Test
+    void theGolfMiniRecipeTrainsWithLibtorchInsideTheSandbox() throws Exception {
+        // given the real golf-mini recipe, some training text and the worker's default limits
+        Files.copy(Path.of("..", "recipes", "golf-mini", "Recipe.java"), recipe.resolve("Recipe.java"));
+        Path data = Files.createDirectories(dir.resolve("data")).resolve("train.txt");
+        Files.writeString(data, Files.readString(recipe.resolve("Recipe.java")).repeat(8));
+        SandboxLimits defaults = new SandboxLimits(4096, 1024, 2048);
+        TrialSandbox djl = new Bubblewrap(Bubblewrap.DEFAULT_BINARY, defaults, RecipeRuntime.readOnlyPaths(List.of()),
+                List.of()).hiding(List.of(Path.of("/usr/share/games/fortunes")));
+        List<String> java = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2048m",
+                "-Dai.djl.offline=true", "-cp", DjlRuntime.classpathString(), "Recipe.java", "train");
+        Map<String, String> env = new HashMap<>(DjlRuntime.REPRODUCIBLE_NUMERICS);
+        env.putAll(Map.of("PATH", "/usr/bin:/bin", "LOOPLAB_DATA", data.toString(), "LOOPLAB_OUT", out.toString(),
+                "LOOPLAB_METRICS", metrics.toString(), "LOOPLAB_BUDGET_S", "120", "LOOPLAB_SEED", "1",
+                "LOOPLAB_THREADS", "1", "LOOPLAB_STEPS", "3"));
+
+        // when it trains three steps confined
+        TrainingResult result = TrainingProcess.run(new TrainingCommand(
+                djl.wrap(java, recipe, List.of(recipe, data), List.of(out, metrics)), recipe, env,
+                out.resolve("train.log"), Duration.ofSeconds(180), Duration.ofSeconds(10), defaults));
+
+        // then the JVM, DJL and libtorch ran and the model was exported
+        assertThat(result.exitCode()).as(log()).isZero();
+        assertThat(result.limitReached()).isEmpty();
+        assertThat(out.resolve("model.bin")).isNotEmptyFile();
+        System.out.printf("golf-mini, 3 steps, in bubblewrap: %.1f s%n", result.seconds());
     }
 
     private TrainingResult train(TrialSandbox confinement, List<String> command, Map<String, String> extraEnv,
