@@ -204,7 +204,7 @@ public final class TrialRunner {
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
             argv = new ArrayList<>(List.of(java.toString(), "-Dai.djl.offline=true"));
             if (limits.limitsMemory()) {
-                // half for the heap, the rest for libtorch's tensors: the JVM then fails with OutOfMemoryError, not a crash
+                // half for the heap, half for libtorch: the JVM then throws OutOfMemoryError instead of dying
                 argv.add("-Xmx" + Math.max(64, limits.memoryMiB() / 2) + "m");
             }
             argv.addAll(List.of("-cp", settings.djlClasspath().get(), task.entry(), "train"));

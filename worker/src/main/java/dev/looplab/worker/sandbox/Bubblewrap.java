@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 /**
  * Confines a command with bubblewrap: new user, pid, network (loopback only), ipc and uts
  * namespaces, no capabilities, an allow-list of the host's system files read-only, a private
- * {@code /tmp}, the given paths and nothing else, held-out data hidden, and rlimits applied by
+ * {@code /tmp} and {@code /dev/shm} no larger than the memory limit, the given paths and nothing else, held-out data hidden, and rlimits applied by
  * {@code prlimit} inside.
  */
 public final class Bubblewrap implements TrialSandbox {
@@ -94,7 +94,14 @@ public final class Bubblewrap implements TrialSandbox {
         for (Path etc : etcByPrefix()) {
             argv.addAll(List.of("--ro-bind", etc.toString(), etc.toString()));
         }
-        argv.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"));
+        argv.addAll(List.of("--proc", "/proc", "--dev", "/dev"));
+        // tmpfs is memory the resident-memory watch does not see: cap each at the memory limit
+        for (String scratch : List.of("/tmp", "/dev/shm")) {
+            if (limits.limitsMemory()) {
+                argv.addAll(List.of("--size", Long.toString(limits.memoryBytes())));
+            }
+            argv.addAll(List.of("--tmpfs", scratch));
+        }
         for (Path device : devices) {
             argv.addAll(List.of("--dev-bind-try", device.toString(), device.toString()));
         }
@@ -115,7 +122,8 @@ public final class Bubblewrap implements TrialSandbox {
                 argv.addAll(List.of("--ro-bind", "/dev/null", abs(path)));
             }
         }
-        argv.addAll(List.of("--setenv", "TMPDIR", "/tmp"));
+        // the sandbox's own root (mount points, /etc) must not become a place to write
+        argv.addAll(List.of("--remount-ro", "/", "--setenv", "TMPDIR", "/tmp"));
         for (String name : System.getenv().keySet()) {
             if (secretLooking(name)) {
                 argv.addAll(List.of("--unsetenv", name));

@@ -70,6 +70,11 @@ public final class TrainLog {
                     + (limits.limitsFileSize() ? limits.fileSizeMiB() + " MiB" : "the system allows")
                     + "; write smaller outputs (looplab.worker.file-size-mib raises the limit)";
         }
+        if (text.contains("no space left on device")) {
+            return "no space left: the sandbox's /tmp and /dev/shm hold at most "
+                    + (limits.limitsMemory() ? limits.memoryMiB() + " MiB" : "what the machine has")
+                    + "; write large files to LOOPLAB_OUT instead";
+        }
         if (OUT_OF_MEMORY.stream().anyMatch(text::contains)) {
             return "out of memory (limit " + (limits.limitsMemory() ? limits.memoryMiB() + " MiB" : "of the machine")
                     + "): an allocation failed; use a smaller model or batch (looplab.worker.memory-mib raises the limit)";
