@@ -12,6 +12,9 @@ import dev.looplab.worker.run.TrialHandler;
 import dev.looplab.worker.run.TaskResolver;
 import dev.looplab.worker.run.TrialEventPublisher;
 import dev.looplab.worker.run.TrialRunner;
+import dev.looplab.worker.sandbox.SandboxUnavailableException;
+import dev.looplab.worker.sandbox.TrialSandbox;
+import dev.looplab.worker.sandbox.Unconfined;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,6 +39,9 @@ public class WorkerLifecycle {
     @Inject
     TaskResolver tasks;
 
+    @Inject
+    TrialSandbox sandbox;
+
     private TrialEventPublisher events;
     private RunConsumer consumer;
     private LeaseHeartbeat heartbeat;
@@ -48,7 +54,9 @@ public class WorkerLifecycle {
         events = new TrialEventPublisher(config.kafka().bootstrap(), workerId);
         TrialRunner runner = new TrialRunner(new TrialRunner.Settings(workerId, config.home().toAbsolutePath(),
                 config.worker().threads(), Duration.ofSeconds(config.worker().minGraceSeconds()),
-                config.worker().keepWorkDirs(), DjlRuntime::classpathString), tasks, artifacts, events);
+                config.worker().keepWorkDirs(), DjlRuntime::classpathString, sandbox,
+                config.worker().devices().orElse(null)), tasks, artifacts, events);
+        checkSandbox();
         heartbeat = new LeaseHeartbeat(events, workerId);
         PlatformLeases platform = config.platform().url().filter(u -> !u.isBlank())
                 .map(url -> new PlatformLeases(url, workerId)).orElse(null);
@@ -61,6 +69,19 @@ public class WorkerLifecycle {
         LOG.infof("worker %s started: home %s, artifacts in bucket %s, %s", workerId, config.home().toAbsolutePath(),
                 config.s3().bucket(), platform == null ? "running every request it reads (no looplab.platform.url)"
                         : "claiming attempts from " + config.platform().url().get());
+    }
+
+    /** Says at startup what each trial would otherwise only say when it is refused. */
+    private void checkSandbox() {
+        try {
+            sandbox.ensureUsable();
+            LOG.infof("trials run confined: %s", sandbox.description());
+        } catch (SandboxUnavailableException e) {
+            LOG.errorf("this worker refuses every trial until fixed: %s", e.getMessage());
+        }
+        if (sandbox instanceof Unconfined) {
+            LOG.warnf("looplab.worker.sandbox=unsafe: trials run UNCONFINED (%s)", sandbox.description());
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -74,5 +75,40 @@ public interface WorkerConfig {
         /** Lease heartbeat interval when the platform does not say one (no platform URL). */
         @WithDefault("10")
         int heartbeatSeconds();
+
+        /**
+         * How trial code is confined: {@code bubblewrap}, or {@code unsafe} to run it unconfined (every
+         * trial then records {@code sandbox=unsafe ...} in its environment).
+         */
+        @WithDefault("bubblewrap")
+        SandboxMode sandbox();
+
+        /** The bubblewrap binary. */
+        @WithDefault("/usr/bin/bwrap")
+        Path bwrap();
+
+        /** Resident memory a trial's processes may hold together, and each one's RLIMIT_DATA; 0 = unlimited. */
+        @WithDefault("4096")
+        long memoryMib();
+
+        /**
+         * Processes a trial may run at once (a fork bomb is killed past it); where a pids cgroup is possible
+         * threads count too, so leave room for the JVM's and PyTorch's thread pools; 0 = unlimited.
+         */
+        @WithDefault("1024")
+        int processes();
+
+        /** Largest file a trial may write (RLIMIT_FSIZE); 0 = unlimited. */
+        @WithDefault("2048")
+        long fileSizeMib();
+
+        /** GPUs this worker owns, as CUDA_VISIBLE_DEVICES (e.g. {@code 0}); one worker per GPU. Unset: CPU only. */
+        Optional<String> devices();
+
+        /** Extra read-only paths every sandboxed trial sees, e.g. a Python virtualenv with torch. */
+        Optional<List<Path>> sandboxPaths();
     }
+
+    /** The values of {@code looplab.worker.sandbox}. */
+    enum SandboxMode { bubblewrap, unsafe }
 }

@@ -12,10 +12,12 @@ import dev.looplab.events.TrialEvent;
 import dev.looplab.worker.artifact.ArtifactStore;
 import dev.looplab.worker.checkout.TrialCheckout;
 import dev.looplab.worker.fingerprint.EnvironmentFingerprint;
+import dev.looplab.worker.sandbox.SandboxLimits;
 import dev.looplab.worker.sandbox.TrainLog;
 import dev.looplab.worker.sandbox.TrainingCommand;
 import dev.looplab.worker.sandbox.TrainingProcess;
 import dev.looplab.worker.sandbox.TrainingResult;
+import dev.looplab.worker.sandbox.TrialSandbox;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -41,9 +43,12 @@ public final class TrialRunner {
     private static final int FINISH_ATTEMPTS = 3;
     private static final String WORKER_EVALUATOR = "looplab-worker";
 
-    /** Where the runner keeps its files and how it runs recipes. */
+    /**
+     * Where the runner keeps its files and how it runs recipes: confined by {@code sandbox}, seeing
+     * {@code devices} as CUDA_VISIBLE_DEVICES (null: no GPU).
+     */
     public record Settings(String workerId, Path home, int threads, Duration minGrace, boolean keepWorkDirs,
-                           Supplier<String> djlClasspath) {
+                           Supplier<String> djlClasspath, TrialSandbox sandbox, String devices) {
     }
 
     private final Settings settings;
@@ -141,8 +146,11 @@ public final class TrialRunner {
         if (request.stopStep() > 0) {
             taskEnv.put("LOOPLAB_STOP_STEP", Integer.toString(request.stopStep()));
         }
+        // refuse before running anything of the trial when the sandbox cannot confine it
+        TrialSandbox sandbox = settings.sandbox().hiding(evaluator.heldOutPaths());
+        sandbox.ensureUsable();
         TrainingCommand command = trainingCommand(task, recipeDir, dirs, trainingData, budgetSeconds, request.seed(),
-                taskEnv);
+                taskEnv, sandbox);
         progress.task = task;
         progress.command = command;
         progress.budgetSeconds = budgetSeconds;
@@ -156,7 +164,7 @@ public final class TrialRunner {
         long evalStarted = System.nanoTime();
         try {
             measured = evaluator.evaluate(new EvaluationRequest(recipeDir, dirs.out(), dirs.scratch(),
-                    trained.exitCode(), trained.timedOut(), trained.seconds(), request.seed()));
+                    trained.exitCode(), trained.timedOut(), trained.seconds(), request.seed(), sandbox));
         } catch (RuntimeException e) {
             throw new IllegalStateException("evaluator " + evaluator.name() + " " + evaluator.version()
                     + " failed: " + e, e);
@@ -201,12 +209,18 @@ public final class TrialRunner {
     }
 
     private TrainingCommand trainingCommand(TaskSetup task, Path recipeDir, WorkDirs dirs, TrainingData data,
-                                            int budgetSeconds, long seed, Map<String, String> taskEnv) {
+                                            int budgetSeconds, long seed, Map<String, String> taskEnv,
+                                            TrialSandbox sandbox) throws IOException {
         List<String> argv;
+        SandboxLimits limits = sandbox.limits();
         if (TaskSetup.RUNTIME_DJL.equals(task.runtime())) {
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            argv = List.of(java.toString(), "-Dai.djl.offline=true", "-cp", settings.djlClasspath().get(),
-                    task.entry(), "train");
+            argv = new ArrayList<>(List.of(java.toString(), "-Dai.djl.offline=true"));
+            if (limits.limitsMemory()) {
+                // half for the heap, half for libtorch: the JVM then throws OutOfMemoryError instead of dying
+                argv.add("-Xmx" + Math.max(64, limits.memoryMiB() / 2) + "m");
+            }
+            argv.addAll(List.of("-cp", settings.djlClasspath().get(), task.entry(), "train"));
         } else if (TaskSetup.RUNTIME_PROCESS.equals(task.runtime()) && !task.command().isEmpty()) {
             argv = task.command();
         } else {
@@ -230,9 +244,18 @@ public final class TrialRunner {
         env.put("LOOPLAB_THREADS", Integer.toString(settings.threads()));
         // the same seed and threads must train the same numbers (see DjlRuntime)
         env.putAll(dev.looplab.runtime.djl.DjlRuntime.REPRODUCIBLE_NUMERICS);
+        if (settings.devices() != null) {
+            env.put("CUDA_VISIBLE_DEVICES", settings.devices());
+        }
+        // the recipe writes only its outputs and metrics; its checkout stays as committed, for the evaluator
+        if (!Files.exists(dirs.metrics())) {
+            Files.createFile(dirs.metrics());
+        }
+        List<String> confined = sandbox.wrap(argv, recipeDir, List.of(dirs.checkout(), data.path()),
+                List.of(dirs.out(), dirs.metrics()));
         Duration budget = Duration.ofSeconds(budgetSeconds);
-        return new TrainingCommand(argv, recipeDir, env, dirs.log(), budget,
-                TrainingCommand.graceFor(budget, settings.minGrace()));
+        return new TrainingCommand(confined, recipeDir, env, dirs.log(), budget,
+                TrainingCommand.graceFor(budget, settings.minGrace()), limits);
     }
 
     private static String describe(TrainingResult trained, TrainingCommand command) {
@@ -244,17 +267,25 @@ public final class TrialRunner {
                 trained.seconds());
     }
 
-    /** A failed training run's feedback gets the log lines that explain it, unless the evaluator quoted them. */
+    /**
+     * A failed training run's feedback gets the sandbox limit it hit and the log lines that explain it,
+     * unless the evaluator quoted them.
+     */
     private static Measurement explainFailedTraining(Measurement m, TrainingResult trained, Path log) {
         if (m.status().isScored() || (trained.exitCode() == 0 && !trained.timedOut())) {
             return m;
         }
         String summary = TrainLog.summary(log);
         String feedback = m.feedback() == null ? "" : m.feedback();
-        if (summary.isEmpty() || feedback.contains(summary.lines().findFirst().orElse(summary))) {
+        if (trained.hitALimit()) {
+            feedback = trained.limitReached() + (feedback.isBlank() ? "" : "; " + feedback);
+        }
+        if (!summary.isEmpty() && !feedback.contains(summary.lines().findFirst().orElse(summary))) {
+            feedback = (feedback.isBlank() ? "" : feedback + "; ") + "train.log:\n" + summary;
+        }
+        if (feedback.equals(m.feedback())) {
             return m;
         }
-        feedback = (feedback.isBlank() ? "" : feedback + "; ") + "train.log:\n" + summary;
         return new Measurement(m.status(), m.score(), m.direction(), m.metrics(), m.trainSeconds(), m.evalSeconds(),
                 m.artifactBytes(), m.seed(), m.evaluator(), m.evaluatorVersion(), m.dataSha256(), feedback);
     }
@@ -328,7 +359,7 @@ public final class TrialRunner {
             return fingerprint.forAttempt(new EnvironmentFingerprint.TrialFacts(progress.task.runtime(),
                     progress.command.command(), settings.threads(), request.seed(), progress.budgetSeconds,
                     request.steps(), request.stopStep(), numerics, progress.dataSha256, measurement.dataSha256(),
-                    dirs.metrics(), null));
+                    dirs.metrics(), settings.sandbox() == null ? null : settings.sandbox().description()));
         } catch (RuntimeException e) {
             LOG.warnf("could not fingerprint trial %s: %s", request.trialId(), e.toString());
             return Map.of("fingerprint_error", String.valueOf(e.getMessage()));

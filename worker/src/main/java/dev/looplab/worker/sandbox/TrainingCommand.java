@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One training process to run: the command line, its working directory, the complete
- * environment it sees, the file that receives its stdout and stderr, and its time limits.
+ * One training process to run: the command line (already wrapped by its sandbox), its working
+ * directory, the complete environment it sees, the file that receives its stdout and stderr, its
+ * time limits and the limits the worker watches its process tree against.
  */
 public record TrainingCommand(
         List<String> command,
@@ -15,7 +16,8 @@ public record TrainingCommand(
         Map<String, String> environment,
         Path log,
         Duration budget,
-        Duration grace) {
+        Duration grace,
+        SandboxLimits limits) {
 
     public TrainingCommand {
         if (command == null || command.isEmpty()) {
@@ -27,6 +29,13 @@ public record TrainingCommand(
         command = List.copyOf(command);
         environment = Map.copyOf(environment);
         grace = grace == null ? Duration.ZERO : grace;
+        limits = limits == null ? SandboxLimits.NONE : limits;
+    }
+
+    /** A command whose process tree is watched only against its deadline. */
+    public TrainingCommand(List<String> command, Path workingDir, Map<String, String> environment, Path log,
+                           Duration budget, Duration grace) {
+        this(command, workingDir, environment, log, budget, grace, SandboxLimits.NONE);
     }
 
     /** The grace after the budget before the process tree is killed: the larger of {@code floor} and 25% of it. */
