@@ -40,8 +40,9 @@ public final class MetricLine {
         }
         JsonNode name = node.get("name");
         if (name == null || !name.isTextual() || name.asText().isBlank()
-                || name.asText().length() > MAX_NAME_LENGTH) {
-            return reject("name must be a non-blank string of at most " + MAX_NAME_LENGTH + " characters");
+                || name.asText().length() > MAX_NAME_LENGTH || name.asText().chars().anyMatch(c -> c < 0x20)) {
+            return reject("name must be a non-blank string of at most " + MAX_NAME_LENGTH
+                    + " characters without control characters");
         }
         JsonNode value = node.get("value");
         if (value == null || !value.isNumber() || !Double.isFinite(value.asDouble())) {
