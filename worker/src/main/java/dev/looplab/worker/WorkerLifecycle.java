@@ -49,7 +49,8 @@ public class WorkerLifecycle {
     void onStart(@Observes StartupEvent event) {
         String workerId = workerId();
         ArtifactStore artifacts = ArtifactStore.connect(config.s3().endpoint(), config.s3().accessKey(),
-                config.s3().secretKey(), config.s3().region(), config.s3().bucket());
+                config.s3().secretKey(), config.s3().region(), config.s3().bucket(),
+                config.s3().partSizeMib() * 1024L * 1024L);
         artifacts.ensureBucket();
         events = new TrialEventPublisher(config.kafka().bootstrap(), workerId);
         TrialRunner runner = new TrialRunner(new TrialRunner.Settings(workerId, config.home().toAbsolutePath(),

@@ -130,6 +130,15 @@ class WorkerTest {
         assertThat(finished.measurement().score()).isGreaterThan(0.0).isLessThan(8.0);
         assertThat(finished.measurement().seed()).isEqualTo(7L);
 
+        // and the recipe's training curve streamed as METRICS events, counted in the EVALUATING message
+        List<dev.looplab.events.MetricPoint> points = seen.stream()
+                .filter(e -> e.trialId().equals(trialId) && e.type() == TrialEvent.Type.METRICS)
+                .flatMap(e -> e.points().stream()).toList();
+        assertThat(points).extracting(dev.looplab.events.MetricPoint::name).contains("train_loss", "train_steps");
+        assertThat(seen).filteredOn(e -> e.trialId().equals(trialId) && e.type() == TrialEvent.Type.EVALUATING)
+                .singleElement().extracting(TrialEvent::message).asString()
+                .contains(points.size() + " metric points").doesNotContain("rejected");
+
         // and every artifact is in the bucket with the recorded size and content
         assertThat(finished.artifacts()).extracting(ArtifactRef::name).contains("train.log", "metrics.jsonl");
         assertThat(finished.artifacts()).hasSizeGreaterThan(2);

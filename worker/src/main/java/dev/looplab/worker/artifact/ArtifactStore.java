@@ -22,22 +22,48 @@ public final class ArtifactStore {
     /** Codes S3 servers answer for a missing object (a HEAD has no body, so SDKs synthesise one). */
     private static final Set<String> MISSING = Set.of("NoSuchKey", "NoSuchObject", "ResourceNotFound");
 
+    /** S3's smallest part (the last part may be smaller). */
+    public static final long MIN_PART_SIZE = 5L * 1024 * 1024;
+    /** S3's largest part. */
+    public static final long MAX_PART_SIZE = 5L * 1024 * 1024 * 1024;
+    public static final long DEFAULT_PART_SIZE = 16L * 1024 * 1024;
+
     private final MinioClient client;
     private final String bucket;
+    private final long partSize;
 
     public ArtifactStore(MinioClient client, String bucket) {
+        this(client, bucket, DEFAULT_PART_SIZE);
+    }
+
+    /** A store that uploads files larger than {@code partSize} bytes in parts of that size (multipart upload). */
+    public ArtifactStore(MinioClient client, String bucket, long partSize) {
+        if (partSize < MIN_PART_SIZE || partSize > MAX_PART_SIZE) {
+            throw new IllegalArgumentException("artifact part size " + partSize + " bytes is outside S3's limits"
+                    + " [5 MiB, 5 GiB]: set looplab.s3.part-size-mib between 5 and 5120");
+        }
         this.client = client;
         this.bucket = bucket;
+        this.partSize = partSize;
     }
 
     public static ArtifactStore connect(String endpoint, String accessKey, String secretKey, String region, String bucket) {
+        return connect(endpoint, accessKey, secretKey, region, bucket, DEFAULT_PART_SIZE);
+    }
+
+    public static ArtifactStore connect(String endpoint, String accessKey, String secretKey, String region, String bucket,
+                                        long partSize) {
         MinioClient client = MinioClient.builder()
                 .endpoint(endpoint)
                 .credentials(accessKey, secretKey)
                 // a fixed region spares a location lookup that S3-compatible servers answer differently
                 .region(region)
                 .build();
-        return new ArtifactStore(client, bucket);
+        return new ArtifactStore(client, bucket, partSize);
+    }
+
+    public long partSize() {
+        return partSize;
     }
 
     public String bucket() {
@@ -73,7 +99,8 @@ public final class ArtifactStore {
                 client.uploadObject(UploadObjectArgs.builder()
                         .bucket(bucket)
                         .object(key)
-                        .filename(file.toString())
+                        // larger files go up in parts of this size: one lost part is retried, not the file
+                        .filename(file.toString(), partSize)
                         .contentType("application/octet-stream")
                         .build());
             }

@@ -54,6 +54,10 @@ public interface WorkerConfig {
 
         @WithDefault("us-east-1")
         String region();
+
+        /** Files larger than this go up as multipart uploads in parts of this size (S3 allows 5 to 5120). */
+        @WithDefault("16")
+        int partSizeMib();
     }
 
     interface Worker {

@@ -13,6 +13,8 @@ import dev.looplab.worker.artifact.ArtifactStore;
 import dev.looplab.worker.checkout.TrialCheckout;
 import dev.looplab.worker.fingerprint.EnvironmentFingerprint;
 import dev.looplab.worker.sandbox.SandboxLimits;
+import dev.looplab.worker.metrics.MetricEvents;
+import dev.looplab.worker.metrics.MetricsTail;
 import dev.looplab.worker.sandbox.TrainLog;
 import dev.looplab.worker.sandbox.TrainingCommand;
 import dev.looplab.worker.sandbox.TrainingProcess;
@@ -156,10 +158,18 @@ public final class TrialRunner {
         progress.budgetSeconds = budgetSeconds;
         LOG.infof("trial %s attempt %d: training %s for %d s in %s", request.trialId(), request.attempt(),
                 task.task(), budgetSeconds, recipeDir);
-        TrainingResult trained = TrainingProcess.run(command);
+        TrainingResult trained;
+        // points stream to the platform while the recipe trains; they never feed the outcome
+        MetricsTail metrics = MetricsTail.start(dirs.metrics(), MetricsTail.Settings.DEFAULT,
+                points -> events.publish(MetricEvents.batch(request.trialId(), request.attempt(),
+                        settings.workerId(), points)));
+        try (metrics) {
+            trained = TrainingProcess.run(command);
+        }
         progress.trainSeconds = trained.seconds();
 
-        events.publish(event(request, TrialEvent.Type.EVALUATING, describe(trained, command), null, null));
+        events.publish(event(request, TrialEvent.Type.EVALUATING,
+                describe(trained, command) + "; " + metrics.summary().describe(), null, null));
         Measurement measured;
         long evalStarted = System.nanoTime();
         try {

@@ -90,4 +90,35 @@ class ArtifactStoreTest {
 
         assertThat(store.storedSize(ArtifactStore.keyOf("00"))).isNull();
     }
+
+    @Test
+    void aFileLargerThanOnePartGoesUpInPartsAndRoundTripsWithItsHash() throws Exception {
+        // given a store with S3's smallest part size and a file of two and a half parts
+        ArtifactStore store = new ArtifactStore(s3, "worker-art-" + UUID.randomUUID().toString().substring(0, 8),
+                ArtifactStore.MIN_PART_SIZE);
+        store.ensureBucket();
+        Path file = dir.resolve("model.bin");
+        byte[] bytes = new byte[(int) (ArtifactStore.MIN_PART_SIZE * 5 / 2)];
+        new java.util.Random(42).nextBytes(bytes);
+        Files.write(file, bytes);
+
+        // when it is stored
+        ArtifactRef ref = store.put("model.bin", file);
+
+        // then it went up as a three-part upload (S3 marks such an ETag with -<parts>) and reads back whole
+        String etag = s3.statObject(io.minio.StatObjectArgs.builder().bucket(store.bucket()).object(ref.key()).build())
+                .etag();
+        assertThat(etag).endsWith("-3");
+        assertThat(ref.sizeBytes()).isEqualTo(bytes.length);
+        try (InputStream in = s3.getObject(GetObjectArgs.builder().bucket(store.bucket()).object(ref.key()).build())) {
+            assertThat(Sha256.of(in.readAllBytes())).isEqualTo(ref.sha256()).isEqualTo(Sha256.of(bytes));
+        }
+    }
+
+    @Test
+    void aPartSizeS3RefusesIsNamedWithTheSettingThatFixesIt() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ArtifactStore(s3, "any", 1024 * 1024))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("looplab.s3.part-size-mib");
+    }
 }

@@ -33,6 +33,13 @@ public interface LooplabConfig {
 
         @io.smallrye.config.WithDefault("looplab-artifacts")
         String bucket();
+
+        @io.smallrye.config.WithDefault("us-east-1")
+        String region();
+
+        /** How long a presigned download link stays valid (S3 allows up to 7 days). */
+        @io.smallrye.config.WithDefault("900")
+        int downloadUrlExpirySeconds();
     }
 
     /** The campaign the platform opens at start. */

@@ -1,0 +1,71 @@
+package dev.looplab.platform.metrics;
+
+import dev.looplab.platform.trial.TrialRepository;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.List;
+import java.util.Map;
+
+/** A trial's training curves: which series it has, and each series thinned for plotting. */
+@Path("/api/trials/{id}/metrics")
+@Produces(MediaType.APPLICATION_JSON)
+public class MetricResource {
+    static final int MAX_POINTS_LIMIT = 100_000;
+
+    @Inject
+    TrialRepository trials;
+    @Inject
+    MetricRepository metrics;
+
+    /** The series of the trial's latest attempt with points (or of {@code attempt}). */
+    @GET
+    public TrialMetrics list(@PathParam("id") String id, @QueryParam("attempt") Integer attempt) {
+        int chosen = attemptOf(id, attempt);
+        return new TrialMetrics(id, chosen, metrics.summaries(id, chosen));
+    }
+
+    /** One series in step order, at most {@code max_points} of it, always with its first and last point. */
+    @GET
+    @Path("/{name}")
+    public MetricSeries series(@PathParam("id") String id, @PathParam("name") String name,
+                               @QueryParam("max_points") @DefaultValue("1000") int maxPoints,
+                               @QueryParam("attempt") Integer attempt) {
+        if (maxPoints < 4 || maxPoints > MAX_POINTS_LIMIT) {
+            throw new BadRequestException(Response.status(400).type(MediaType.APPLICATION_JSON)
+                    .entity(Map.of("error", "max_points=" + maxPoints + " is out of range: ask for 4 to "
+                            + MAX_POINTS_LIMIT + " points"))
+                    .build());
+        }
+        int chosen = attemptOf(id, attempt);
+        MetricSeries series = metrics.series(id, chosen, name, maxPoints);
+        if (series.totalPoints() == 0) {
+            throw new NotFoundException("trial " + id + " attempt " + chosen + " has no metric '" + name
+                    + "': GET /api/trials/" + id + "/metrics lists its series");
+        }
+        return series;
+    }
+
+    private int attemptOf(String id, Integer attempt) {
+        int recorded = QuarkusTransaction.requiringNew().call(() -> trials.findByIdOptional(id)
+                .orElseThrow(() -> new NotFoundException("unknown trial '" + id + "'")).attempt);
+        if (attempt != null) {
+            return attempt;
+        }
+        return metrics.latestAttempt(id).orElse(recorded);
+    }
+
+    /** The series of one attempt at a trial. */
+    public record TrialMetrics(String trialId, int attempt, List<MetricSummary> series) {
+    }
+}
