@@ -290,15 +290,17 @@ public final class LineageStore implements AutoCloseable {
                     // Another writer recorded this id first (at-least-once delivery): compare with theirs.
                     return sameOrConflict(walk, spec, recorded, parent, tree);
                 }
-                recorded(spec.trialId(), walk.parseCommit(commitId));
+                recorded(spec.trialId(), walk, commitId);
                 return new TrialCommit(spec.trialId(), commitId.name(), parent.name());
             }
         });
     }
 
-    private void recorded(String trialId, RevCommit commit) throws IOException {
+    private void recorded(String trialId, RevWalk walk, ObjectId commit) throws IOException {
         synchronized (index) {
-            index.added(trialId, commit);
+            if (index.size() > 0) {
+                index.added(trialId, walk.parseCommit(commit));
+            }
             if (++recordedSincePack >= packRefsEvery) {
                 recordedSincePack = 0;
                 packTrialRefs();

@@ -53,6 +53,8 @@ final class TrialIndex {
         int depth = -1;
         String status;
         Double score;
+        // Rows are immutable and handed out by the thousand: one per node until its depth or outcome changes.
+        private TrialNode row;
 
         Node(String id, ObjectId commit, ObjectId parentCommit, String specialist, int commitTime) {
             this.id = id;
@@ -63,7 +65,11 @@ final class TrialIndex {
         }
 
         TrialNode row() {
-            return new TrialNode(id, commit.name(), parent == null ? null : parent.id, depth, specialist, status, score);
+            if (row == null) {
+                row = new TrialNode(id, commit.name(), parent == null ? null : parent.id, depth, specialist, status,
+                        score);
+            }
+            return row;
         }
     }
 
@@ -129,11 +135,8 @@ final class TrialIndex {
         }
     }
 
-    /** Records a trial this store just created, so its own writes never need a refresh to show up. */
+    /** Records a trial this store just created; only worth it once the index is loaded. */
     void added(String trialId, RevCommit commit) throws IOException {
-        if (byId.isEmpty()) {
-            return; // never loaded: the first read loads everything anyway
-        }
         if (!byId.containsKey(trialId)) {
             Node node = node(trialId, commit);
             byId.put(node.id, node);
@@ -192,6 +195,7 @@ final class TrialIndex {
                 continue;
             }
             node.parent = parent;
+            node.row = null;
             if (parent.children.isEmpty()) {
                 parent.children = new ArrayList<>(2);
             }
@@ -200,7 +204,10 @@ final class TrialIndex {
         for (Node node : waiting) {
             if (node.parent != null) {
                 // It counted as a root so far: its whole subtree sits deeper now.
-                subtree(node).forEach(below -> below.depth = -1);
+                subtree(node).forEach(below -> {
+                    below.depth = -1;
+                    below.row = null;
+                });
             }
         }
         for (Node node : linking) {
@@ -305,6 +312,7 @@ final class TrialIndex {
                 }
                 ObjectId blob = tree.getObjectId(latest);
                 if (blob.equals(ObjectId.zeroId())) {
+                    node.row = null;
                     node.status = null;
                     node.score = null;
                 } else {
@@ -317,6 +325,7 @@ final class TrialIndex {
 
     /** Status and score from the note's JSON block, else a {@code status:} line of its text. */
     static void readOutcome(Node node, String note) {
+        node.row = null;
         int json = note.indexOf("```json");
         String block = json < 0 ? "" : note.substring(json);
         Matcher status = JSON_STATUS.matcher(block);

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.looplab.lineage.LineageStore;
 import dev.looplab.lineage.TrialSpec;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,8 +42,18 @@ class LineageBenchmark {
 
     SyntheticLineage.Generated lineage;
     final List<String> rows = new ArrayList<>();
+    String loadAtStart;
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
 
     private void generate() {
+        loadAtStart = loadAverage();
         long start = System.nanoTime();
         lineage = SyntheticLineage.generate(temp.resolve("lineage.git"), TRIALS, 42, SUBTREE);
         row("generate %,d trials with notes (bulk pack inserter, one packed-refs)", TRIALS, millis(start));
@@ -77,14 +89,19 @@ class LineageBenchmark {
             for (TrialSpec warm : specs.subList(1, 20)) {
                 store.recordTrial(warm);
             }
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            long cpu = threads.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             for (TrialSpec spec : specs.subList(20, specs.size())) {
                 store.recordTrial(spec);
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpu) / 1e9;
             double rate = RECORD / seconds;
-            row("recordTrial into " + String.format(Locale.ROOT, "%,d", TRIALS) + " trials", "%.0f trials/s (%.2f ms each)",
-                    rate, 1000 * seconds / RECORD);
+            row("recordTrial x " + RECORD + " into " + String.format(Locale.ROOT, "%,d", TRIALS) + " trials (wall)",
+                    "%.0f trials/s (%.2f ms each)", rate, 1000 * seconds / RECORD);
+            row("recordTrial, per CPU second of the recording thread", "%.0f trials/s (%.2f ms CPU each)",
+                    RECORD / cpuSeconds, 1000 * cpuSeconds / RECORD);
 
             long notes = System.nanoTime();
             for (TrialSpec spec : specs.subList(20, 120)) {
@@ -101,30 +118,44 @@ class LineageBenchmark {
     private double gitCommitLoop() throws IOException, InterruptedException {
         Path work = temp.resolve("git-loop");
         run(temp, "git", "clone", "-q", "--shared", lineage.dir().toString(), work.toString());
-        String script = "set -e\nfor i in $(seq 1 " + GIT_LOOP + "); do\n"
+        String script = "set -e\nTIMEFORMAT='%3U %3S'\ntime (for i in $(seq 1 " + GIT_LOOP + "); do\n"
                 + "  echo \"// edit $i\" >> " + SyntheticLineage.RECIPE + "\n"
                 + "  git -c user.name=Looplab -c user.email=looplab@localhost commit -q -a -m \"Edit $i\"\n"
                 + "  git update-ref refs/heads/trial/g$i HEAD\n"
-                + "done\n";
+                + "done) 2>&1\n";
         long start = System.nanoTime();
-        run(work, "bash", "-c", script);
+        String[] cpu = run(work, "bash", "-c", script).strip().split("\\s+");
         double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuSeconds = Double.parseDouble(cpu[cpu.length - 2]) + Double.parseDouble(cpu[cpu.length - 1]);
         double rate = GIT_LOOP / seconds;
-        row("git commit -a + git update-ref loop, clone sharing the lineage", "%.0f trials/s (%.2f ms each)",
-                rate, 1000 * seconds / GIT_LOOP);
+        row("git commit -a + git update-ref x " + GIT_LOOP + ", clone sharing the lineage (wall)",
+                "%.0f trials/s (%.2f ms each)", rate, 1000 * seconds / GIT_LOOP);
+        row("git loop, per CPU second (user+sys of all git processes)", "%.0f trials/s (%.2f ms CPU each)",
+                GIT_LOOP / cpuSeconds, 1000 * cpuSeconds / GIT_LOOP);
         return rate;
     }
 
     private void reads() {
         String best = SyntheticLineage.Generated.id(lineage.best());
         String subtreeRoot = SyntheticLineage.Generated.id(lineage.subtreeRoot());
+        int depth = lineage.bestDepth() + 1;
         try (LineageStore store = LineageStore.open(lineage.dir())) {
             long cold = System.nanoTime();
-            int depth = store.chainToRoot(best).size();
-            row("chainToRoot(best), depth " + depth + ", first read after open", "%.1f ms", millis(cold));
-            assertThat(depth).isEqualTo(lineage.bestDepth() + 1);
-            timed("chainToRoot(best), depth " + depth + ", warm median", () -> store.chainToRoot(best).size());
-            timed("children(root), warm median", () -> store.children("t0").size());
+            long cpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+            assertThat(store.chainRows(best)).hasSize(depth);
+            row("chainRows(best), first read after open (loads the index)", "%.0f ms (%.0f ms CPU)", millis(cold),
+                    (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu) / 1e6);
+            long outcomes = System.nanoTime();
+            // Trials recorded above may hang below the generated subtree, so it can only have grown.
+            int subtree = store.subtreeRows(subtreeRoot).size();
+            assertThat(subtree).isGreaterThanOrEqualTo(lineage.subtreeSize());
+            row("subtreeRows, first read with outcomes (loads every note)", "%.0f ms", millis(outcomes));
+            timed("chainRows(best): " + depth + " trials root to best", () -> store.chainRows(best).size());
+            timed("subtreeRows: a " + subtree + "-trial subtree", () -> store.subtreeRows(subtreeRoot).size());
+            timed("chainToRoot(best): " + depth + " TrialInfo with hypothesis and trailers",
+                    () -> store.chainToRoot(best).size());
+            timed("children(root): " + store.children("t0").size() + " TrialInfo", () -> store.children("t0").size());
+            timed("treeRows: all " + (TRIALS + RECORD + 21) + " trials", () -> store.treeRows().size());
         }
     }
 
@@ -136,7 +167,8 @@ class LineageBenchmark {
             times[i] = millis(start);
         }
         Arrays.sort(times);
-        row(what, "%.2f ms (min %.2f, max %.2f)", times[READ_REPEATS / 2], times[0], times[READ_REPEATS - 1]);
+        row(what + ", median of " + READ_REPEATS, "%.2f ms (min %.2f, max %.2f)", times[READ_REPEATS / 2], times[0],
+                times[READ_REPEATS - 1]);
     }
 
     private void row(String what, String format, Object... values) {
@@ -153,7 +185,8 @@ class LineageBenchmark {
         Path out = Path.of("target", "bench", "lineage.md");
         Files.createDirectories(out.getParent());
         String header = "Lineage benchmark, " + LocalDate.now() + ", " + Runtime.getRuntime().availableProcessors()
-                + " cores, " + TRIALS + " trials\n\n| operation | result |\n|---|---|\n";
+                + " cores, load average at start " + loadAtStart + ", at end " + loadAverage() + "\n\n"
+                + "| operation | result |\n|---|---|\n";
         Files.writeString(out, header + String.join("\n", rows) + "\n", StandardCharsets.UTF_8);
     }
 
@@ -161,7 +194,7 @@ class LineageBenchmark {
         return (System.nanoTime() - startNanos) / 1e6;
     }
 
-    private static void run(Path dir, String... command) throws IOException, InterruptedException {
+    private static String run(Path dir, String... command) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         builder.environment().put("GIT_CONFIG_NOSYSTEM", "1");
         builder.environment().put("GIT_CONFIG_GLOBAL", "/dev/null");
@@ -169,5 +202,6 @@ class LineageBenchmark {
         process.getOutputStream().close();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor()).as("%s: %s", String.join(" ", command), output).isZero();
+        return output;
     }
 }
