@@ -131,7 +131,17 @@ public final class LineageStore implements AutoCloseable {
 
     @Override
     public void close() {
-        repo.close();
+        try {
+            synchronized (index) {
+                if (index.unsaved()) {
+                    index.save();
+                }
+            }
+        } catch (IOException e) {
+            // Only the next cold start gets slower: it parses the commits again.
+        } finally {
+            repo.close();
+        }
     }
 
     // ---------------------------------------------------------------- root

@@ -6,6 +6,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -35,6 +36,8 @@ import org.eclipse.jgit.treewalk.filter.TreeFilter;
  */
 final class TrialIndex {
 
+    // Below this many commits a cold load is quick enough that a saved copy is not worth a file.
+    static final int SAVE_AFTER_PARSING = 1_000;
     private static final Pattern JSON_STATUS = Pattern.compile("\"status\"\\s*:\\s*\"([^\"]*)\"");
     private static final Pattern JSON_SCORE = Pattern.compile("\"score\"\\s*:\\s*(-?[0-9][0-9.eE+-]*)");
     private static final Pattern TEXT_STATUS = Pattern.compile("(?m)^status:\\s*(\\S+)");
@@ -79,6 +82,8 @@ final class TrialIndex {
     private final Map<String, Node> byId = new HashMap<>();
     private final Map<ObjectId, Node> byCommit = new HashMap<>();
     private final List<Node> orphans = new ArrayList<>();
+    private final Path savedIndex;
+    private int savedSize;
     private Object packedRefsSeen = "never read";
     private ObjectId notesTreeSeen;
     private boolean outcomesLoaded;
@@ -87,6 +92,7 @@ final class TrialIndex {
         this.repo = repo;
         this.looseTrialRefs = gitDir.resolve(LineageStore.TRIAL_REFS);
         this.packedRefs = gitDir.resolve(Constants.PACKED_REFS);
+        this.savedIndex = gitDir.resolve("looplab-trial-index");
     }
 
     Node get(String trialId) {
@@ -147,19 +153,79 @@ final class TrialIndex {
 
     private void add(List<Ref> refs) throws IOException {
         List<Node> added = new ArrayList<>(refs.size());
+        Map<String, Node> saved = byId.isEmpty() ? readSaved() : Map.of();
+        int parsed = 0;
         try (RevWalk walk = new RevWalk(repo)) {
             for (Ref ref : refs) {
                 if (ref.getObjectId() == null) {
                     continue;
                 }
-                Node node = node(ref.getName().substring(LineageStore.TRIAL_REFS.length()),
-                        walk.parseCommit(ref.getObjectId()));
+                String trialId = ref.getName().substring(LineageStore.TRIAL_REFS.length());
+                Node node = saved.get(trialId);
+                // The saved line only stands in for the commit git names now; anything else is parsed afresh.
+                if (node == null || !node.commit.equals(ref.getObjectId())) {
+                    node = node(trialId, walk.parseCommit(ref.getObjectId()));
+                    parsed++;
+                }
                 byId.put(node.id, node);
                 byCommit.put(node.commit, node);
                 added.add(node);
             }
         }
         link(added);
+        if (parsed >= SAVE_AFTER_PARSING) {
+            save();
+        }
+    }
+
+    // ---------------------------------------------------------------- saved copy
+
+    /**
+     * Writes what a cold load would have to parse from every commit to {@code looplab-trial-index} in the
+     * repository folder (git ignores it, clones do not carry it); a line is used only while the trial's ref
+     * still names the same commit.
+     */
+    void save() throws IOException {
+        StringBuilder lines = new StringBuilder(byId.size() * 120);
+        for (Node node : byId.values()) {
+            lines.append(node.id).append(' ').append(node.commit.name()).append(' ')
+                    .append(node.parentCommit == null ? "-" : node.parentCommit.name()).append(' ')
+                    .append(node.commitTime).append(' ').append(node.specialist == null ? "-" : node.specialist)
+                    .append('\n');
+        }
+        Path temporary = Files.createTempFile(savedIndex.getParent(), "looplab-trial-index", ".tmp");
+        try {
+            Files.writeString(temporary, lines, StandardCharsets.UTF_8);
+            Files.move(temporary, savedIndex, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+        savedSize = byId.size();
+    }
+
+    /** True when trials were added since the saved copy was written (or none was). */
+    boolean unsaved() {
+        return byId.size() >= SAVE_AFTER_PARSING && byId.size() != savedSize;
+    }
+
+    private Map<String, Node> readSaved() {
+        Map<String, Node> saved = new HashMap<>();
+        try {
+            for (String line : Files.readAllLines(savedIndex, StandardCharsets.UTF_8)) {
+                String[] f = line.split(" ", 5);
+                if (f.length == 5 && ObjectId.isId(f[1]) && (f[2].equals("-") || ObjectId.isId(f[2]))) {
+                    saved.put(f[0], new Node(f[0], ObjectId.fromString(f[1]),
+                            f[2].equals("-") ? null : ObjectId.fromString(f[2]), f[4].equals("-") ? null : f[4],
+                            Integer.parseInt(f[3])));
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return saved;
+        } catch (IOException | RuntimeException e) {
+            // A damaged copy only costs the parse it would have saved.
+            return new HashMap<>();
+        }
+        return saved;
     }
 
     private static Node node(String trialId, RevCommit commit) {

@@ -133,6 +133,28 @@ class LineageTreeTest {
     }
 
     @Test
+    void aSavedIndexLineIsUsedOnlyWhileItsTrialRefNamesTheSameCommit() throws Exception {
+        recordSmallTree();
+        String t1 = git.run("rev-parse", "trial/t1").strip();
+        String t2 = git.run("rev-parse", "trial/t2").strip();
+        String root = git.run("rev-parse", "trial/t0").strip();
+        String t2Time = git.run("log", "-1", "--format=%ct", "trial/t2").strip();
+        java.nio.file.Files.writeString(repoDir.resolve("looplab-trial-index"),
+                "t2 " + t2 + " " + root + " " + t2Time + " from-saved-copy\n"
+                + "t1 " + root + " - 1 forged\n"
+                + "t9 " + t1 + " " + root + " 1 phantom\n"
+                + "not a line\n");
+
+        try (LineageStore fresh = LineageStore.open(repoDir)) {
+            List<TrialNode> rows = fresh.treeRows();
+
+            assertThat(rows).extracting(TrialNode::trialId).containsExactly("t0", "t1", "t3", "t2");
+            assertThat(rows).extracting(TrialNode::specialist)
+                    .containsExactly(null, "optimizer", "loop", "from-saved-copy");
+        }
+    }
+
+    @Test
     void theDiffAgainstTheBestReplaysOnTopOfTheBestToTheSameRecipe() {
         recordSmallTree();
         assertThatThrownBy(() -> store.diffAgainstBest("c1", "t3"))
