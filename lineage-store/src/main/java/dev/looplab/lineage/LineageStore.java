@@ -41,6 +41,7 @@ import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.internal.storage.file.RefDirectory;
 import org.eclipse.jgit.notes.Note;
 import org.eclipse.jgit.notes.NoteMap;
 import org.eclipse.jgit.patch.FileHeader;
@@ -71,15 +72,22 @@ public final class LineageStore implements AutoCloseable {
 
     private static final int MAX_REF_ATTEMPTS = 200;
     private static final int CONTEXT_LINES = 3;
+    // Loose ref files pile up one per trial; packing them in batches keeps ref scans (ours, git's) short.
+    static final int PACK_REFS_EVERY = 500;
 
     private final Repository repo;
     private final Path dir;
     private final LineageOptions options;
+    private final TrialIndex index;
+    private final int packRefsEvery;
+    private int recordedSincePack;
 
-    private LineageStore(Repository repo, Path dir, LineageOptions options) {
+    private LineageStore(Repository repo, Path dir, LineageOptions options, int packRefsEvery) {
         this.repo = repo;
         this.dir = dir;
         this.options = options;
+        this.index = new TrialIndex(repo, dir);
+        this.packRefsEvery = packRefsEvery;
     }
 
     /** Opens the bare repository at {@code bareRepoDir}, creating it if missing, with default options. */
@@ -89,6 +97,10 @@ public final class LineageStore implements AutoCloseable {
 
     /** Opens the bare repository at {@code bareRepoDir}, creating it if missing. */
     public static LineageStore open(Path bareRepoDir, LineageOptions options) {
+        return open(bareRepoDir, options, PACK_REFS_EVERY);
+    }
+
+    static LineageStore open(Path bareRepoDir, LineageOptions options, int packRefsEvery) {
         Path dir = bareRepoDir.toAbsolutePath().normalize();
         try {
             Files.createDirectories(dir);
@@ -100,7 +112,7 @@ public final class LineageStore implements AutoCloseable {
                     // Another process created it between the check and create: use theirs.
                 }
             }
-            return new LineageStore(repo, dir, options);
+            return new LineageStore(repo, dir, options, packRefsEvery);
         } catch (IOException e) {
             throw new LineageIoException("cannot open or create the lineage repository " + dir
                     + ": " + e.getMessage() + "; check that the folder is writable", e);
@@ -119,7 +131,17 @@ public final class LineageStore implements AutoCloseable {
 
     @Override
     public void close() {
-        repo.close();
+        try {
+            synchronized (index) {
+                if (index.unsaved()) {
+                    index.save();
+                }
+            }
+        } catch (IOException e) {
+            // Only the next cold start gets slower: it parses the commits again.
+        } finally {
+            repo.close();
+        }
     }
 
     // ---------------------------------------------------------------- root
@@ -278,9 +300,31 @@ public final class LineageStore implements AutoCloseable {
                     // Another writer recorded this id first (at-least-once delivery): compare with theirs.
                     return sameOrConflict(walk, spec, recorded, parent, tree);
                 }
+                recorded(spec.trialId(), walk, commitId);
                 return new TrialCommit(spec.trialId(), commitId.name(), parent.name());
             }
         });
+    }
+
+    private void recorded(String trialId, RevWalk walk, ObjectId commit) throws IOException {
+        synchronized (index) {
+            if (index.size() > 0) {
+                index.added(trialId, walk.parseCommit(commit));
+            }
+            if (++recordedSincePack >= packRefsEvery) {
+                recordedSincePack = 0;
+                packTrialRefs();
+            }
+        }
+    }
+
+    private void packTrialRefs() throws IOException {
+        if (repo.getRefDatabase() instanceof RefDirectory refs) {
+            List<String> loose = index.looseTrialRefs().stream().map(name -> TRIAL_REFS + name).toList();
+            if (!loose.isEmpty()) {
+                refs.pack(loose);
+            }
+        }
     }
 
     private void checkTargets(String trialId, String parentId, Patch patch, RevTree parentTree,
@@ -436,16 +480,8 @@ public final class LineageStore implements AutoCloseable {
     /** The trials whose parent is {@code trialId}, oldest first. */
     public List<TrialInfo> children(String trialId) {
         return io("list children of trial " + trialId, () -> {
-            List<RevCommit> children = new ArrayList<>();
-            try (RevWalk walk = new RevWalk(repo)) {
-                RevCommit parent = resolve(walk, trialId, "trial");
-                for (Ref ref : repo.getRefDatabase().getRefsByPrefix(TRIAL_REFS)) {
-                    RevCommit commit = walk.parseCommit(ref.getObjectId());
-                    if (commit.getParentCount() > 0 && commit.getParent(0).equals(parent)) {
-                        children.add(commit);
-                    }
-                }
-                return infosInOrder(children);
+            synchronized (index) {
+                return infos(indexed(trialId, false).children);
             }
         });
     }
@@ -453,20 +489,76 @@ public final class LineageStore implements AutoCloseable {
     /** The trial and its ancestors, root first. */
     public List<TrialInfo> chainToRoot(String trialId) {
         return io("walk trial " + trialId + " to the root", () -> {
-            List<TrialInfo> chain = new ArrayList<>();
-            try (RevWalk walk = new RevWalk(repo)) {
-                RevCommit commit = resolve(walk, trialId, "trial");
-                while (true) {
-                    chain.add(info(commit));
-                    if (commit.getParentCount() == 0) {
-                        break;
-                    }
-                    commit = walk.parseCommit(commit.getParent(0));
-                }
+            synchronized (index) {
+                TrialIndex.Node node = indexed(trialId, false);
+                return infos(index.chain(node));
             }
-            Collections.reverse(chain);
-            return chain;
         });
+    }
+
+    /** The trial and its ancestors as tree rows, root first: the fast form of {@link #chainToRoot}. */
+    public List<TrialNode> chainRows(String trialId) {
+        return io("walk trial " + trialId + " to the root", () -> {
+            synchronized (index) {
+                return rows(index.chain(indexed(trialId, true)));
+            }
+        });
+    }
+
+    /** The trial and every trial below it as tree rows, depth first, siblings oldest first. */
+    public List<TrialNode> subtreeRows(String trialId) {
+        return io("read the subtree of trial " + trialId, () -> {
+            synchronized (index) {
+                return rows(index.subtree(indexed(trialId, true)));
+            }
+        });
+    }
+
+    /** Every recorded trial as a tree row, from the root down, depth first, siblings oldest first. */
+    public List<TrialNode> treeRows() {
+        return io("read the trial tree", () -> {
+            synchronized (index) {
+                index.refreshWithOutcomes();
+                return rows(index.all());
+            }
+        });
+    }
+
+    private TrialIndex.Node indexed(String trialId, boolean withOutcomes) throws IOException {
+        Ids.requireId("trialId", trialId);
+        synchronized (index) {
+            if (withOutcomes) {
+                index.refreshWithOutcomes();
+            } else {
+                index.refresh();
+            }
+            TrialIndex.Node node = index.get(trialId);
+            if (node == null) {
+                try (RevWalk walk = new RevWalk(repo)) {
+                    resolve(walk, trialId, "trial");
+                }
+                throw new IllegalStateException("trial " + trialId + " has a ref but is missing from the index");
+            }
+            return node;
+        }
+    }
+
+    private static List<TrialNode> rows(List<TrialIndex.Node> nodes) {
+        List<TrialNode> rows = new ArrayList<>(nodes.size());
+        for (TrialIndex.Node node : nodes) {
+            rows.add(node.row());
+        }
+        return rows;
+    }
+
+    private List<TrialInfo> infos(List<TrialIndex.Node> nodes) throws IOException {
+        List<TrialInfo> infos = new ArrayList<>(nodes.size());
+        try (RevWalk walk = new RevWalk(repo)) {
+            for (TrialIndex.Node node : nodes) {
+                infos.add(info(walk.parseCommit(node.commit)));
+            }
+        }
+        return infos;
     }
 
     /** The UTF-8 text of one recipe file as the trial left it. */
@@ -506,19 +598,57 @@ public final class LineageStore implements AutoCloseable {
     /** The git-style unified diff from the parent trial's recipe to this one (from empty for the root). */
     public String diffAgainstParent(String trialId) {
         return io("diff trial " + trialId + " against its parent", () -> {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try (RevWalk walk = new RevWalk(repo); DiffFormatter formatter = new DiffFormatter(out)) {
+            try (RevWalk walk = new RevWalk(repo)) {
                 RevCommit commit = resolve(walk, trialId, "trial");
                 AnyObjectId parentTree = commit.getParentCount() == 0 ? null
                         : walk.parseCommit(commit.getParent(0)).getTree();
-                formatter.setRepository(repo);
-                formatter.setDiffAlgorithm(DiffAlgorithm.getAlgorithm(DiffAlgorithm.SupportedAlgorithm.HISTOGRAM));
-                formatter.setDiffComparator(RawTextComparator.DEFAULT);
-                formatter.setContext(CONTEXT_LINES);
-                formatter.format(parentTree, (AnyObjectId) commit.getTree());
+                return formatDiff(parentTree, commit.getTree());
             }
-            return out.toString(StandardCharsets.UTF_8);
         });
+    }
+
+    /**
+     * The unified diff from the recipe of the campaign's best trial to this trial's (empty for the best
+     * itself); {@link #recordTrial} applies it on top of the best.
+     *
+     * @throws LineageException if the campaign has no best trial yet
+     */
+    public String diffAgainstBest(String campaign, String trialId) {
+        Ids.requireId("campaign", campaign);
+        return io("diff trial " + trialId + " against the best of campaign " + campaign, () -> {
+            try (RevWalk walk = new RevWalk(repo)) {
+                RevCommit commit = resolve(walk, trialId, "trial");
+                Ref best = repo.exactRef(BEST_REFS + campaign);
+                if (best == null) {
+                    throw new LineageException("campaign " + campaign + " has no best trial yet (no " + BEST_REFS
+                            + campaign + "); diff against the parent (diffAgainstParent) until a trial is kept");
+                }
+                return formatDiff(walk.parseCommit(best.getObjectId()).getTree(), commit.getTree());
+            }
+        });
+    }
+
+    /** The unified diff from one trial's recipe to another's. */
+    public String diffBetween(String fromTrialId, String toTrialId) {
+        return io("diff trial " + toTrialId + " against trial " + fromTrialId, () -> {
+            try (RevWalk walk = new RevWalk(repo)) {
+                RevCommit from = resolve(walk, fromTrialId, "trial");
+                RevCommit to = resolve(walk, toTrialId, "trial");
+                return formatDiff(from.getTree(), to.getTree());
+            }
+        });
+    }
+
+    private String formatDiff(AnyObjectId fromTree, AnyObjectId toTree) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (DiffFormatter formatter = new DiffFormatter(out)) {
+            formatter.setRepository(repo);
+            formatter.setDiffAlgorithm(DiffAlgorithm.getAlgorithm(DiffAlgorithm.SupportedAlgorithm.HISTOGRAM));
+            formatter.setDiffComparator(RawTextComparator.DEFAULT);
+            formatter.setContext(CONTEXT_LINES);
+            formatter.format(fromTree, toTree);
+        }
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     private List<TrialInfo> infosInOrder(List<RevCommit> commits) {

@@ -1,0 +1,215 @@
+package dev.looplab.lineage.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.looplab.lineage.LineageStore;
+import dev.looplab.lineage.TrialSpec;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 3's lineage speed targets on a generated 100,000-trial lineage: recording rate through
+ * {@link LineageStore#recordTrial} against a raw {@code git commit} loop in the same run, and read times of the
+ * root-to-best chain and a 1,000-node subtree. Runs only with {@code -Dlooplab.bench=true}; prints a markdown
+ * table and writes it to {@code target/bench/lineage.md}. Sizes: {@code -Dlooplab.bench.trials},
+ * {@code -Dlooplab.bench.record}.
+ */
+@EnabledIfSystemProperty(named = "looplab.bench", matches = "true")
+class LineageBenchmark {
+
+    static final int TRIALS = Integer.getInteger("looplab.bench.trials", 100_000);
+    static final int RECORD = Integer.getInteger("looplab.bench.record", 500);
+    static final int GIT_LOOP = Integer.getInteger("looplab.bench.git", 200);
+    static final int SUBTREE = 1_000;
+    static final int READ_REPEATS = 20;
+
+    @TempDir
+    Path temp;
+
+    SyntheticLineage.Generated lineage;
+    final List<String> rows = new ArrayList<>();
+    String loadAtStart;
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private void generate() {
+        loadAtStart = loadAverage();
+        long start = System.nanoTime();
+        lineage = SyntheticLineage.generate(temp.resolve("lineage.git"), TRIALS, 42, SUBTREE);
+        row("generate %,d trials with notes (bulk pack inserter, one packed-refs)", TRIALS, millis(start));
+    }
+
+    @Test
+    void recordingAndReading() throws Exception {
+        generate();
+        double storeRate = recordThroughTheStore();
+        double gitRate = gitCommitLoop();
+        row("ratio store / git commit+update-ref loop", "%.2f", storeRate / gitRate);
+        reads();
+        write();
+    }
+
+    private double recordThroughTheStore() {
+        Random random = new Random(7);
+        List<TrialSpec> specs = new ArrayList<>();
+        for (int n = 0; n < RECORD + 20; n++) {
+            int parent = random.nextBoolean() ? lineage.best() : 1 + random.nextInt(TRIALS);
+            String before = lineage.recipeOf(parent);
+            int[] knobs = lineage.knobs()[parent].clone();
+            int knob = random.nextInt(knobs.length);
+            knobs[knob] = knobs[knob] == 1000 ? 1 : knobs[knob] + 1;
+            specs.add(new TrialSpec("r" + n, SyntheticLineage.Generated.id(parent), SyntheticLineage.CAMPAIGN,
+                    "optimizer", "optimizer", "Nudge KNOB_" + (knob + 1),
+                    LineageStore.unifiedDiff(SyntheticLineage.RECIPE, before, SyntheticLineage.recipeText(knobs))));
+        }
+        try (LineageStore store = LineageStore.open(lineage.dir())) {
+            long cold = System.nanoTime();
+            store.recordTrial(specs.get(0));
+            row("first recordTrial after open (cold)", "%.1f ms", millis(cold));
+            for (TrialSpec warm : specs.subList(1, 20)) {
+                store.recordTrial(warm);
+            }
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            long cpu = threads.getCurrentThreadCpuTime();
+            long start = System.nanoTime();
+            for (TrialSpec spec : specs.subList(20, specs.size())) {
+                store.recordTrial(spec);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpu) / 1e9;
+            double rate = RECORD / seconds;
+            row("recordTrial x " + RECORD + " into " + String.format(Locale.ROOT, "%,d", TRIALS) + " trials (wall)",
+                    "%.0f trials/s (%.2f ms each)", rate, 1000 * seconds / RECORD);
+            row("recordTrial, per CPU second of the recording thread", "%.0f trials/s (%.2f ms CPU each)",
+                    RECORD / cpuSeconds, 1000 * cpuSeconds / RECORD);
+
+            long notes = System.nanoTime();
+            for (TrialSpec spec : specs.subList(20, 120)) {
+                store.putOutcomeNote(spec.trialId(), "status: discard", "{\"status\":\"discard\"}");
+                store.moveBestIf(SyntheticLineage.CAMPAIGN, store.bestTrial(SyntheticLineage.CAMPAIGN).orElseThrow(),
+                        store.bestTrial(SyntheticLineage.CAMPAIGN).orElseThrow());
+            }
+            row("putOutcomeNote + best check, per trial", "%.2f ms", millis(notes) / 100);
+            return rate;
+        }
+    }
+
+    /** The physical reference: per trial a shell loop edits the file, runs git commit and creates the trial ref. */
+    private double gitCommitLoop() throws IOException, InterruptedException {
+        Path work = temp.resolve("git-loop");
+        run(temp, "git", "clone", "-q", "--shared", lineage.dir().toString(), work.toString());
+        String script = "set -e\nTIMEFORMAT='%3U %3S'\ntime (for i in $(seq 1 " + GIT_LOOP + "); do\n"
+                + "  echo \"// edit $i\" >> " + SyntheticLineage.RECIPE + "\n"
+                + "  git -c user.name=Looplab -c user.email=looplab@localhost commit -q -a -m \"Edit $i\"\n"
+                + "  git update-ref refs/heads/trial/g$i HEAD\n"
+                + "done) 2>&1\n";
+        long start = System.nanoTime();
+        String[] cpu = run(work, "bash", "-c", script).strip().split("\\s+");
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuSeconds = Double.parseDouble(cpu[cpu.length - 2]) + Double.parseDouble(cpu[cpu.length - 1]);
+        double rate = GIT_LOOP / seconds;
+        row("git commit -a + git update-ref x " + GIT_LOOP + ", clone sharing the lineage (wall)",
+                "%.0f trials/s (%.2f ms each)", rate, 1000 * seconds / GIT_LOOP);
+        row("git loop, per CPU second (user+sys of all git processes)", "%.0f trials/s (%.2f ms CPU each)",
+                GIT_LOOP / cpuSeconds, 1000 * cpuSeconds / GIT_LOOP);
+        return rate;
+    }
+
+    private void reads() {
+        String best = SyntheticLineage.Generated.id(lineage.best());
+        String subtreeRoot = SyntheticLineage.Generated.id(lineage.subtreeRoot());
+        int depth = lineage.bestDepth() + 1;
+        try (LineageStore store = LineageStore.open(lineage.dir())) {
+            long cold = System.nanoTime();
+            long cpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+            assertThat(store.chainRows(best)).hasSize(depth);
+            row("chainRows(best), first read after open: parses every commit and note", "%.0f ms (%.0f ms CPU)",
+                    millis(cold), (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu) / 1e6);
+            try (LineageStore reopened = LineageStore.open(lineage.dir())) {
+                long warmStart = System.nanoTime();
+                long warmCpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+                assertThat(reopened.chainRows(best)).hasSize(depth);
+                row("chainRows(best), first read after reopen: saved index, parses every note", "%.0f ms (%.0f ms CPU)",
+                        millis(warmStart),
+                        (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - warmCpu) / 1e6);
+            }
+            long outcomes = System.nanoTime();
+            // Trials recorded above may hang below the generated subtree, so it can only have grown.
+            int subtree = store.subtreeRows(subtreeRoot).size();
+            assertThat(subtree).isGreaterThanOrEqualTo(lineage.subtreeSize());
+            row("subtreeRows right after", "%.0f ms", millis(outcomes));
+            timed("chainRows(best): " + depth + " trials root to best", () -> store.chainRows(best).size());
+            timed("subtreeRows: a " + subtree + "-trial subtree", () -> store.subtreeRows(subtreeRoot).size());
+            timed("chainToRoot(best): " + depth + " TrialInfo with hypothesis and trailers",
+                    () -> store.chainToRoot(best).size());
+            timed("children(root): " + store.children("t0").size() + " TrialInfo", () -> store.children("t0").size());
+            timed("treeRows: all " + (TRIALS + RECORD + 21) + " trials", () -> store.treeRows().size());
+        }
+    }
+
+    private void timed(String what, Supplier<Integer> read) {
+        double[] times = new double[READ_REPEATS];
+        for (int i = 0; i < READ_REPEATS; i++) {
+            long start = System.nanoTime();
+            read.get();
+            times[i] = millis(start);
+        }
+        Arrays.sort(times);
+        row(what + ", median of " + READ_REPEATS, "%.2f ms (min %.2f, max %.2f)", times[READ_REPEATS / 2], times[0],
+                times[READ_REPEATS - 1]);
+    }
+
+    private void row(String what, String format, Object... values) {
+        String line = "| " + what + " | " + String.format(Locale.ROOT, format, values) + " |";
+        rows.add(line);
+        System.out.println(line);
+    }
+
+    private void row(String what, int n, double ms) {
+        row(String.format(Locale.ROOT, what, n), "%.1f s", ms / 1000);
+    }
+
+    private void write() throws IOException {
+        Path out = Path.of("target", "bench", "lineage.md");
+        Files.createDirectories(out.getParent());
+        String header = "Lineage benchmark, " + LocalDate.now() + ", " + Runtime.getRuntime().availableProcessors()
+                + " cores, load average at start " + loadAtStart + ", at end " + loadAverage() + "\n\n"
+                + "| operation | result |\n|---|---|\n";
+        Files.writeString(out, header + String.join("\n", rows) + "\n", StandardCharsets.UTF_8);
+    }
+
+    private static double millis(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e6;
+    }
+
+    private static String run(Path dir, String... command) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().put("GIT_CONFIG_NOSYSTEM", "1");
+        builder.environment().put("GIT_CONFIG_GLOBAL", "/dev/null");
+        Process process = builder.start();
+        process.getOutputStream().close();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as("%s: %s", String.join(" ", command), output).isZero();
+        return output;
+    }
+}
