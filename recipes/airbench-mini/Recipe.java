@@ -2,10 +2,10 @@
 // training wallclock per run, the gate is the evaluator's mean test accuracy over LOOPLAB_RUNS runs.
 // One file on purpose: the recipe is the unit a trial edits.
 //
-//   train: java -Dai.djl.offline=true -cp <djl classpath> Recipe.java train
+//   train: java -XX:+UseSerialGC -Dai.djl.offline=true -cp <djl classpath> Recipe.java train
 //          env LOOPLAB_DATA (the training IDX images then labels, uncompressed, in one file), LOOPLAB_OUT,
 //          LOOPLAB_METRICS, LOOPLAB_SEED, LOOPLAB_RUNS (independent models to train), LOOPLAB_THREADS
-//   score: java -Dai.djl.offline=true -cp <djl classpath> Recipe.java score <artifactDir>
+//   score: java -XX:+UseSerialGC -Dai.djl.offline=true -cp <djl classpath> Recipe.java score <artifactDir>
 //          stdin frames [int32 BE run][int32 BE n][n * 784 pixel bytes] -> stdout n * 10 float32 BE logits.
 
 import ai.djl.engine.Engine;

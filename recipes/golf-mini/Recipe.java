@@ -1,14 +1,14 @@
 // golf-mini: a byte-level looped transformer LM (prelude -> shared core looped T times -> coda)
 // trained on CPU with DJL (PyTorch engine). One file on purpose: the recipe is the unit a trial edits.
 //
-//   train: java -Dai.djl.offline=true -cp <djl classpath> Recipe.java train
+//   train: java -XX:+UseSerialGC -Dai.djl.offline=true -cp <djl classpath> Recipe.java train
 //          env LOOPLAB_DATA, LOOPLAB_OUT, LOOPLAB_METRICS, LOOPLAB_BUDGET_S, LOOPLAB_SEED, LOOPLAB_THREADS
 //          (optional LOOPLAB_STEPS: train exactly that many steps, schedule by step; bit-reproducible;
 //           LOOPLAB_STOP_STEP: stop after that many of them, as a budgeted run cut short by its deadline did)
 //          A budgeted run times its first PLAN_AFTER_STEPS steps, then fixes its step count and schedules
 //          by step from there: the metrics record planned_steps and train_steps, and a replay with
 //          LOOPLAB_STEPS=planned_steps (and LOOPLAB_STOP_STEP=train_steps when fewer) repeats it bit for bit.
-//   score: java -Dai.djl.offline=true -cp <djl classpath> Recipe.java score <artifactDir>
+//   score: java -XX:+UseSerialGC -Dai.djl.offline=true -cp <djl classpath> Recipe.java score <artifactDir>
 //          stdin frames [int32 BE n][n bytes] -> stdout n*256 float32 BE logits per frame.
 
 import ai.djl.engine.Engine;

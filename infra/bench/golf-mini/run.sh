@@ -64,7 +64,7 @@ loss)
   (cd recipes/golf-mini && env MKL_CBWR=AUTO,STRICT LOOPLAB_DATA="$data" LOOPLAB_OUT="$run/out" \
       LOOPLAB_METRICS="$run/metrics.jsonl" LOOPLAB_BUDGET_S="$budget" LOOPLAB_SEED="$seed" \
       LOOPLAB_THREADS="$threads" LOOPLAB_VERBOSE=1 \
-      java -Dai.djl.offline=true -cp "$djl_cp" Recipe.java train) > "$run/train.log" 2>&1
+      java -XX:+UseSerialGC -Dai.djl.offline=true -cp "$djl_cp" Recipe.java train) > "$run/train.log" 2>&1
   train_ms=$(( $(date +%s%N) / 1000000 - started_ms ))
   train_s=$(( train_ms / 1000 )).$(printf %03d $(( train_ms % 1000 )))
   tail -1 "$run/train.log"

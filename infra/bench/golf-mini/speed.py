@@ -56,7 +56,7 @@ def run_djl(classpath, data, threads, steps, warmup, work, strict=True):
     else:
         env.pop("MKL_CBWR", None)
     log = open(work / "train.log", "w")
-    process = subprocess.Popen(["java", "-Dai.djl.offline=true", "-cp", classpath, "Recipe.java", "train"],
+    process = subprocess.Popen(["java", "-XX:+UseSerialGC", "-Dai.djl.offline=true", "-cp", classpath, "Recipe.java", "train"],
                                cwd=RECIPE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
     # the recipe writes one train_loss line per step (LOOPLAB_VERBOSE); read the CPU clock as the
     # warm-up step's line and the last step's line appear

@@ -188,9 +188,11 @@ public final class AirbenchMiniEvaluator implements Evaluator {
     }
 
     private Measurement score(EvaluationRequest request, Verdicts v, long artifactBytes) {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dai.djl.offline=true", "-cp", DjlRuntime.classpathString(), task.entry(), "score",
-                request.outDir().toAbsolutePath().toString());
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(DjlRuntime.JVM_OPTIONS);
+        command.addAll(List.of("-cp", DjlRuntime.classpathString(), task.entry(), "score",
+                request.outDir().toAbsolutePath().toString()));
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "airbench-mini-scoring");
             t.setDaemon(true);

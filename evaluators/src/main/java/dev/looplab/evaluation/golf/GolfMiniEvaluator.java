@@ -180,9 +180,11 @@ public final class GolfMiniEvaluator implements Evaluator {
     }
 
     private Measurement score(EvaluationRequest request, Verdicts v, long artifactBytes, int window) {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dai.djl.offline=true", "-cp", DjlRuntime.classpathString(), task.entry(), "score",
-                request.outDir().toAbsolutePath().toString());
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(DjlRuntime.JVM_OPTIONS);
+        command.addAll(List.of("-cp", DjlRuntime.classpathString(), task.entry(), "score",
+                request.outDir().toAbsolutePath().toString()));
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "golf-mini-scoring");
             t.setDaemon(true);

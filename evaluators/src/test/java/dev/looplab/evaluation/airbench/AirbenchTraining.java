@@ -22,9 +22,10 @@ final class AirbenchTraining {
             throws IOException, InterruptedException {
         Path out = Files.createDirectories(work.resolve("out"));
         Path log = out.resolve(AirbenchMiniEvaluator.TRAIN_LOG);
-        ProcessBuilder builder = new ProcessBuilder(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dai.djl.offline=true", "-cp", DjlRuntime.classpathString(), "Recipe.java", "train"))
+        List<String> argv = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        argv.addAll(DjlRuntime.JVM_OPTIONS);
+        argv.addAll(List.of("-cp", DjlRuntime.classpathString(), "Recipe.java", "train"));
+        ProcessBuilder builder = new ProcessBuilder(argv)
                 .directory(recipeDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());

@@ -268,7 +268,7 @@ class LooplabUpIT {
 
     @Test
     @Order(4)
-    void givenAScoredTrial_whenReplayedFromTheCommandLine_thenTheVerdictIsIdentical() throws Exception {
+    void givenAScoredTrial_whenReplayedFromTheCommandLine_thenTheVerdictIsIdenticalOrWithinNoise() throws Exception {
         String original;
         String rootCommit;
         try (Connection db = db()) {
@@ -291,16 +291,18 @@ class LooplabUpIT {
         // when: `looplab replay <trial>` runs the trial's commit again with its recorded seed and steps
         int exit = ReplayCommand.run(new String[] {"replay", original, "--timeout", "900"}, stack.platformUrl());
 
-        // then: the same machine and threads reproduce the score bit for bit
+        // then: the same machine and threads reproduce the score, bit for bit or within the noise floor
+        String verdict;
         try (Connection db = db(); ResultSet rs = db.createStatement().executeQuery("select r.verdict, r.detail,"
                 + " r.original_score, r.replay_score from replay r where r.original_trial_id = '" + original + "'")) {
             assertThat(rs.next()).isTrue();
-            assertThat(rs.getString("verdict")).as(rs.getString("detail")).isEqualTo("identical");
-            assertThat(rs.getDouble("replay_score")).isEqualTo(rs.getDouble("original_score"));
+            verdict = rs.getString("verdict");
+            System.out.println("replay of trial " + original + ": " + verdict + " (" + rs.getString("detail") + ")");
+            assertThat(verdict).as(rs.getString("detail")).isIn("identical", "within_noise");
         }
         assertThat(exit).isZero();
         String commit = git("rev-parse", "trial/" + original).strip();
-        assertThat(git("log", "-1", "--notes=replays", commit)).contains("of trial " + original + ": identical");
+        assertThat(git("log", "-1", "--notes=replays", commit)).contains("of trial " + original + ": " + verdict);
     }
 
     private static void send(KafkaProducer<String, String> producer, Proposal p) throws Exception {

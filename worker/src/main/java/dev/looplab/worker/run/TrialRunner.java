@@ -225,7 +225,8 @@ public final class TrialRunner {
         SandboxLimits limits = sandbox.limits();
         if (TaskSetup.RUNTIME_DJL.equals(task.runtime())) {
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            argv = new ArrayList<>(List.of(java.toString(), "-Dai.djl.offline=true"));
+            argv = new ArrayList<>(List.of(java.toString()));
+            argv.addAll(dev.looplab.runtime.djl.DjlRuntime.JVM_OPTIONS);
             if (limits.limitsMemory()) {
                 // half for the heap, half for libtorch: the JVM then throws OutOfMemoryError instead of dying
                 argv.add("-Xmx" + Math.max(64, limits.memoryMiB() / 2) + "m");

@@ -199,7 +199,7 @@ class BubblewrapTest {
         TrialSandbox djl = new Bubblewrap(Bubblewrap.DEFAULT_BINARY, defaults, RecipeRuntime.readOnlyPaths(List.of()),
                 List.of()).hiding(List.of(Path.of("/usr/share/games/fortunes")));
         List<String> java = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2048m",
-                "-Dai.djl.offline=true", "-cp", DjlRuntime.classpathString(), "Recipe.java", "train");
+                "-XX:+UseSerialGC", "-Dai.djl.offline=true", "-cp", DjlRuntime.classpathString(), "Recipe.java", "train");
         Map<String, String> env = new HashMap<>(DjlRuntime.REPRODUCIBLE_NUMERICS);
         env.putAll(Map.of("PATH", "/usr/bin:/bin", "LOOPLAB_DATA", data.toString(), "LOOPLAB_OUT", out.toString(),
                 "LOOPLAB_METRICS", metrics.toString(), "LOOPLAB_BUDGET_S", "120", "LOOPLAB_SEED", "1",

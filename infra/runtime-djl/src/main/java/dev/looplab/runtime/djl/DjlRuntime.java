@@ -20,6 +20,15 @@ public final class DjlRuntime {
      * memory alignment, so the same seed and threads could give different numbers.
      */
     public static final java.util.Map<String, String> REPRODUCIBLE_NUMERICS = java.util.Map.of("MKL_CBWR", "AUTO,STRICT");
+
+    /**
+     * JVM options of every recipe JVM (training and scoring). The serial collector because with G1's
+     * concurrent threads the same seed and steps trained different bits (4 of 6 runs under load, and
+     * now and then a NaN), with the serial collector 16 of 16 runs were identical; offline because a
+     * recipe must never download an engine.
+     */
+    public static final java.util.List<String> JVM_OPTIONS = java.util.List.of("-XX:+UseSerialGC",
+            "-Dai.djl.offline=true");
     static final String RESOURCE = "/looplab/runtime/djl.classpath";
 
     private DjlRuntime() {
