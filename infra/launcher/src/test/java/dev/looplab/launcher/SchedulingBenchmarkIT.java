@@ -113,12 +113,18 @@ class SchedulingBenchmarkIT {
             assertThat(r.attempts).as("attempts of trial %s", r.id).isEqualTo(1);
             assertThat(r.score).as("score of trial %s (0.0 when true exited 0)", r.id).isEqualTo(0.0);
         });
-        Map<String, Long> evaluating = evaluatingEventTimes(rows.keySet());
+        Map<String, Long> evaluating = eventTimes(rows.keySet(), TrialEvent.Type.EVALUATING);
+        Map<String, Long> finished = eventTimes(rows.keySet(), TrialEvent.Type.FINISHED);
         assertThat(evaluating).hasSize(TRIALS);
+        assertThat(finished).hasSize(TRIALS);
 
         double[] requestToStart = new double[TRIALS];
         double[] claimToStart = new double[TRIALS];
         double[] exitToRecorded = new double[TRIALS];
+        double[] exitToFinished = new double[TRIALS];
+        double[] finishedToRecorded = new double[TRIALS];
+        List<Double> finishedToNextClaim = new ArrayList<>();
+        Map<String, Long> lastFinishedByWorker = new HashMap<>();
         double[] process = new double[TRIALS];
         long firstClaim = Long.MAX_VALUE;
         long firstRequest = Long.MAX_VALUE;
@@ -131,11 +137,20 @@ class SchedulingBenchmarkIT {
             requestToStart[i] = startMs - r.requestedMs;
             claimToStart[i] = startMs - r.claimedMs;
             exitToRecorded[i] = r.recordedMs - exitMs;
+            exitToFinished[i] = finished.get(r.id) - exitMs;
+            finishedToRecorded[i] = r.recordedMs - finished.get(r.id);
             process[i] = r.trainSeconds;
             firstClaim = Math.min(firstClaim, r.claimedMs);
             firstRequest = Math.min(firstRequest, r.requestedMs);
             lastRecorded = Math.max(lastRecorded, r.recordedMs);
             i++;
+        }
+        // a worker's idle time between trials: its FINISHED sent -> its next claim (rows ordered by claim)
+        for (Row r : rows.values()) {
+            Long previous = lastFinishedByWorker.put(r.worker, finished.get(r.id));
+            if (previous != null) {
+                finishedToNextClaim.add((double) (r.claimedMs - previous));
+            }
         }
         double wallS = (lastRecorded - firstClaim) / 1000.0;
         double processS = Arrays.stream(process).sum();
@@ -146,6 +161,10 @@ class SchedulingBenchmarkIT {
                 stats("run request -> process start (includes the queue wait)", requestToStart),
                 stats("claim -> process start", claimToStart),
                 stats("process exit -> outcome recorded", exitToRecorded),
+                stats("  process exit -> FINISHED sent (evaluator, artifacts to S3, fingerprint)", exitToFinished),
+                stats("  FINISHED sent -> outcome recorded (Kafka, platform, git note)", finishedToRecorded),
+                stats("worker FINISHED sent -> its next claim (ack, offset commit, poll, claim)",
+                        finishedToNextClaim.stream().mapToDouble(Double::doubleValue).toArray()),
                 stats("process (true in bubblewrap, train_seconds)", multiply(process, 1000)),
                 String.format(Locale.ROOT, "first run request -> first claim: %.1f s (workers starting)",
                         (firstClaim - firstRequest) / 1000.0),
@@ -164,7 +183,7 @@ class SchedulingBenchmarkIT {
 
     // ---- measurements
 
-    private record Row(String id, long requestedMs, long claimedMs, long recordedMs, double trainSeconds,
+    private record Row(String id, String worker, long requestedMs, long claimedMs, long recordedMs, double trainSeconds,
                        Double score, int attempts) {
     }
 
@@ -180,21 +199,24 @@ class SchedulingBenchmarkIT {
     private static Map<String, Row> rows() throws Exception {
         Map<String, Row> rows = new LinkedHashMap<>();
         try (Connection db = db(); ResultSet rs = db.createStatement().executeQuery("""
-                select t.id, t.run_requested_at, a.claimed_at, t.recorded_at, t.train_seconds, t.score,
+                select t.id, a.worker, t.run_requested_at, a.claimed_at, t.recorded_at, t.train_seconds, t.score,
                        (select count(*) from trial_attempt x where x.trial_id = t.id)
                 from trial t join trial_attempt a on a.trial_id = t.id and a.attempt = 1
-                where t.campaign_id = '%s' order by t.recorded_at""".formatted(CAMPAIGN))) {
+                where t.campaign_id = '%s' order by a.claimed_at""".formatted(CAMPAIGN))) {
             while (rs.next()) {
-                rows.put(rs.getString(1), new Row(rs.getString(1), rs.getTimestamp(2).getTime(),
-                        rs.getTimestamp(3).getTime(), rs.getTimestamp(4).getTime(), rs.getDouble(5),
-                        (Double) rs.getObject(6), rs.getInt(7)));
+                rows.put(rs.getString(1), new Row(rs.getString(1), rs.getString(2), rs.getTimestamp(3).getTime(),
+                        rs.getTimestamp(4).getTime(), rs.getTimestamp(5).getTime(), rs.getDouble(6),
+                        (Double) rs.getObject(7), rs.getInt(8)));
             }
         }
         return rows;
     }
 
-    /** When each trial's worker published EVALUATING (its process had just exited), by trial id. */
-    private static Map<String, Long> evaluatingEventTimes(java.util.Set<String> trials) {
+    /**
+     * When each trial's worker stamped its event of {@code type}, by trial id: EVALUATING right after the
+     * process exited, FINISHED right before it is sent.
+     */
+    private static Map<String, Long> eventTimes(java.util.Set<String> trials, TrialEvent.Type type) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, services.endpoints().kafkaBootstrap());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "sched-bench-" + UUID.randomUUID());
@@ -208,7 +230,7 @@ class SchedulingBenchmarkIT {
             while (times.size() < trials.size() && System.currentTimeMillis() < deadline) {
                 for (var record : consumer.poll(Duration.ofMillis(1000))) {
                     TrialEvent e = Json.read(record.value(), TrialEvent.class);
-                    if (e.type() == TrialEvent.Type.EVALUATING && trials.contains(e.trialId())) {
+                    if (e.type() == type && trials.contains(e.trialId())) {
                         times.put(e.trialId(), e.atMs());
                     }
                 }
