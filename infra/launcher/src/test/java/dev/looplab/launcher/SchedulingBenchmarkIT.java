@@ -152,6 +152,18 @@ class SchedulingBenchmarkIT {
                 finishedToNextClaim.add((double) (r.claimedMs - previous));
             }
         }
+        // the run topic's partitions are split between the workers: one may run dry while the other has a queue
+        Map<String, long[]> perWorker = new java.util.TreeMap<>();
+        for (Row r : rows.values()) {
+            long[] w = perWorker.computeIfAbsent(r.worker, k -> new long[] {0, Long.MAX_VALUE, Long.MIN_VALUE});
+            w[0]++;
+            w[1] = Math.min(w[1], r.claimedMs);
+            w[2] = Math.max(w[2], r.recordedMs);
+        }
+        StringBuilder workerLines = new StringBuilder();
+        perWorker.forEach((worker, w) -> workerLines.append(String.format(Locale.ROOT,
+                "%s: %d trials in %.1f s (first claim -> last outcome), %.3f s per trial%n", worker, w[0],
+                (w[2] - w[1]) / 1000.0, (w[2] - w[1]) / 1000.0 / w[0])));
         double wallS = (lastRecorded - firstClaim) / 1000.0;
         double processS = Arrays.stream(process).sum();
         double idealS = processS / WORKERS;
@@ -171,6 +183,7 @@ class SchedulingBenchmarkIT {
                 String.format(Locale.ROOT, "wall (first claim -> last outcome recorded): %.1f s; ideal (process "
                         + "seconds / %d workers): %.2f s; throughput %.2f trials/s", wallS, WORKERS, idealS,
                         TRIALS / wallS),
+                workerLines.toString().strip(),
                 String.format(Locale.ROOT, "overhead per trial ((wall x workers - process seconds) / trials): "
                         + "%.3f s = %.2f %% of a 60 s trial, %.1f %% of a 1 s trial", overheadPerTrialS,
                         100 * overheadPerTrialS / 60, 100 * overheadPerTrialS / 1),
