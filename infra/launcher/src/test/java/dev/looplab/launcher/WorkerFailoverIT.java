@@ -78,6 +78,8 @@ class WorkerFailoverIT {
         env.put("LOOPLAB_CAMPAIGN", CAMPAIGN);
         env.put("LOOPLAB_TASK", TASK);
         env.put("LOOPLAB_TRAIN_BUDGET_S", "30");
+        // only the root trial is queued at start: the first test expects it to be the one in training
+        env.put("LOOPLAB_NOISE_RUNS", "0");
         // short leases and Kafka sessions, so failover takes seconds instead of a minute
         env.put("LOOPLAB_LEASES_TTL", "3s");
         env.put("LOOPLAB_LEASES_CHECK_INTERVAL", "500ms");

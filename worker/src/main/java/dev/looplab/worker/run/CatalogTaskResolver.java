@@ -5,6 +5,7 @@ import dev.looplab.evaluation.airbench.AirbenchMiniEvaluator;
 import dev.looplab.evaluation.airbench.FashionMnist;
 import dev.looplab.evaluation.golf.GolfMiniData;
 import dev.looplab.evaluation.golf.GolfMiniEvaluator;
+import dev.looplab.evaluation.noop.ExitCodeEvaluator;
 import dev.looplab.evaluation.task.TaskCatalog;
 import dev.looplab.evaluation.task.TaskDefinition;
 
@@ -18,7 +19,8 @@ import java.util.Map;
  * so held-out data an evaluator loads is read once per worker.
  */
 public final class CatalogTaskResolver implements TaskResolver {
-    private static final List<String> KNOWN_EVALUATORS = List.of(GolfMiniEvaluator.NAME, AirbenchMiniEvaluator.NAME);
+    private static final List<String> KNOWN_EVALUATORS = List.of(GolfMiniEvaluator.NAME, AirbenchMiniEvaluator.NAME,
+            ExitCodeEvaluator.NAME);
 
     private final Path recipesDir;
     private final int evaluatorThreads;
@@ -53,6 +55,9 @@ public final class CatalogTaskResolver implements TaskResolver {
         }
         if (AirbenchMiniEvaluator.NAME.equals(task.evaluator())) {
             return new AirbenchMiniEvaluator(task, FashionMnist::fromDebianDataset, evaluatorThreads);
+        }
+        if (ExitCodeEvaluator.NAME.equals(task.evaluator())) {
+            return new ExitCodeEvaluator(task);
         }
         throw new IllegalStateException(task.taskDir().resolve(TaskDefinition.FILE_NAME) + " names evaluator '"
                 + task.evaluator() + "', which this worker does not have; known evaluators are " + KNOWN_EVALUATORS);

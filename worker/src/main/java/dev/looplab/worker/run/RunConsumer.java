@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Takes run requests from {@code looplab.runs} one at a time in the {@code looplab-workers} group.
@@ -35,6 +36,8 @@ public final class RunConsumer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RunConsumer.class);
     private static final Duration IDLE_POLL = Duration.ofMillis(500);
     private static final Duration BUSY_POLL = Duration.ofMillis(200);
+    /** A short poll between waits on a running trial: it keeps the worker in the group (rebalances, heartbeats). */
+    private static final Duration GROUP_POLL = Duration.ofMillis(20);
     private static final Duration RECONNECT_DELAY = Duration.ofSeconds(5);
 
     private final Map<String, Object> settings;
@@ -154,10 +157,16 @@ public final class RunConsumer implements AutoCloseable {
                 handler.handle(request);
                 return null;
             });
-            while (!trial.isDone() && running) {
-                ConsumerRecords<String, String> stray = consumer.poll(BUSY_POLL);
-                // paused partitions return nothing; anything else is a partition assigned mid-trial: read it later
-                stray.partitions().forEach(p -> consumer.seek(p, stray.records(p).get(0).offset()));
+            while (running) {
+                try {
+                    // wait on the trial itself, so the next request is taken the moment it ends
+                    trial.get(BUSY_POLL.toMillis(), TimeUnit.MILLISECONDS);
+                    break;
+                } catch (TimeoutException stillRunning) {
+                    ConsumerRecords<String, String> stray = consumer.poll(GROUP_POLL);
+                    // paused partitions return nothing; anything else is a partition assigned mid-trial: read it later
+                    stray.partitions().forEach(p -> consumer.seek(p, stray.records(p).get(0).offset()));
+                }
             }
             if (!trial.isDone()) {
                 trial.cancel(true);
