@@ -69,7 +69,7 @@ final class ImportCommand {
             System.err.println(USAGE);
             return 2;
         }
-        String base = env.getOrDefault("LOOPLAB_PLATFORM_URL", "http://localhost:8080").replaceAll("/+$", "");
+        String base = Looplab.platformUrl(env);
         HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/imports"))
                 .timeout(Duration.ofMinutes(30))
                 .header("Content-Type", "application/json")

@@ -46,12 +46,16 @@ public final class Looplab {
 
     /** Where the running platform answers: LOOPLAB_PLATFORM_URL, else localhost on LOOPLAB_PORT. */
     static String platformUrl() {
-        String url = System.getenv("LOOPLAB_PLATFORM_URL");
+        return platformUrl(System.getenv());
+    }
+
+    /** The same, read from {@code env}: every command that talks to the platform resolves it here. */
+    static String platformUrl(java.util.Map<String, String> env) {
+        String url = env.get("LOOPLAB_PLATFORM_URL");
         if (url != null && !url.isBlank()) {
-            return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+            return url.replaceAll("/+$", "");
         }
-        String port = System.getenv().getOrDefault("LOOPLAB_PORT", "8080");
-        return "http://localhost:" + port;
+        return "http://localhost:" + env.getOrDefault("LOOPLAB_PORT", "8080");
     }
 
     private static void up(Path root) {
