@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.revwalk.FooterLine;
+import org.eclipse.jgit.util.RawParseUtils;
 
 /** Writes and reads trial commit messages: hypothesis (short first line, wrapped body), then trailers. */
 final class CommitMessages {
@@ -81,8 +83,12 @@ final class CommitMessages {
 
     /** Trailers of the last paragraph, key to last value, in order of appearance. */
     static Map<String, String> trailers(String message) {
+        return trailers(FooterLine.fromMessage(message));
+    }
+
+    private static Map<String, String> trailers(List<FooterLine> footers) {
         Map<String, String> trailers = new LinkedHashMap<>();
-        for (FooterLine line : FooterLine.fromMessage(message)) {
+        for (FooterLine line : footers) {
             trailers.put(line.getKey(), line.getValue());
         }
         return trailers;
@@ -90,11 +96,30 @@ final class CommitMessages {
 
     /** The message without its trailer paragraph, stripped. */
     static String text(String message) {
+        return text(message, FooterLine.fromMessage(message));
+    }
+
+    private static String text(String message, List<FooterLine> footers) {
         String stripped = message.strip();
-        if (FooterLine.fromMessage(message).isEmpty()) {
+        if (footers.isEmpty()) {
             return stripped;
         }
         int lastParagraph = stripped.lastIndexOf("\n\n");
         return lastParagraph < 0 ? "" : stripped.substring(0, lastParagraph).strip();
+    }
+
+    /** The trial a commit records, from its id and full message (trailers parsed once). */
+    static TrialInfo info(String commitId, String message) {
+        List<FooterLine> footers = FooterLine.fromMessage(message);
+        Map<String, String> trailers = trailers(footers);
+        return new TrialInfo(trailers.get(TRIAL), commitId, trailers.get(PARENT), trailers.get(CAMPAIGN),
+                trailers.get(SPECIALIST), trailers.get(SURFACE), text(message, footers), trailers);
+    }
+
+    /** Like {@link #info(String, String)} from the commit's raw object bytes, without a RevCommit. */
+    static TrialInfo info(ObjectId commit, byte[] raw) {
+        int start = RawParseUtils.commitMessage(raw, 0);
+        String message = start < 0 ? "" : RawParseUtils.decode(RawParseUtils.guessEncoding(raw), raw, start, raw.length);
+        return info(commit.name(), message);
     }
 }

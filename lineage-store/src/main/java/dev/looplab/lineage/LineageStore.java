@@ -82,11 +82,11 @@ public final class LineageStore implements AutoCloseable {
     private final int packRefsEvery;
     private int recordedSincePack;
 
-    private LineageStore(Repository repo, Path dir, LineageOptions options, int packRefsEvery) {
+    private LineageStore(Repository repo, Path dir, LineageOptions options, int packRefsEvery, int saveIndexAfter) {
         this.repo = repo;
         this.dir = dir;
         this.options = options;
-        this.index = new TrialIndex(repo, dir);
+        this.index = new TrialIndex(repo, dir, saveIndexAfter);
         this.packRefsEvery = packRefsEvery;
     }
 
@@ -101,6 +101,10 @@ public final class LineageStore implements AutoCloseable {
     }
 
     static LineageStore open(Path bareRepoDir, LineageOptions options, int packRefsEvery) {
+        return open(bareRepoDir, options, packRefsEvery, TrialIndex.SAVE_AFTER_PARSING);
+    }
+
+    static LineageStore open(Path bareRepoDir, LineageOptions options, int packRefsEvery, int saveIndexAfter) {
         Path dir = bareRepoDir.toAbsolutePath().normalize();
         try {
             Files.createDirectories(dir);
@@ -112,7 +116,7 @@ public final class LineageStore implements AutoCloseable {
                     // Another process created it between the check and create: use theirs.
                 }
             }
-            return new LineageStore(repo, dir, options, packRefsEvery);
+            return new LineageStore(repo, dir, options, packRefsEvery, saveIndexAfter);
         } catch (IOException e) {
             throw new LineageIoException("cannot open or create the lineage repository " + dir
                     + ": " + e.getMessage() + "; check that the folder is writable", e);
@@ -552,13 +556,7 @@ public final class LineageStore implements AutoCloseable {
     }
 
     private List<TrialInfo> infos(List<TrialIndex.Node> nodes) throws IOException {
-        List<TrialInfo> infos = new ArrayList<>(nodes.size());
-        try (RevWalk walk = new RevWalk(repo)) {
-            for (TrialIndex.Node node : nodes) {
-                infos.add(info(walk.parseCommit(node.commit)));
-            }
-        }
-        return infos;
+        return index.infos(nodes);
     }
 
     /** The UTF-8 text of one recipe file as the trial left it. */
@@ -661,11 +659,7 @@ public final class LineageStore implements AutoCloseable {
     }
 
     private static TrialInfo info(RevCommit commit) {
-        String message = commit.getFullMessage();
-        Map<String, String> trailers = CommitMessages.trailers(message);
-        return new TrialInfo(trailers.get(CommitMessages.TRIAL), commit.name(), trailers.get(CommitMessages.PARENT),
-                trailers.get(CommitMessages.CAMPAIGN), trailers.get(CommitMessages.SPECIALIST),
-                trailers.get(CommitMessages.SURFACE), CommitMessages.text(message), trailers);
+        return CommitMessages.info(commit.name(), commit.getFullMessage());
     }
 
     private static String trailer(RevCommit commit, String key) {

@@ -81,6 +81,21 @@ class LineageTreeTest {
     }
 
     @Test
+    void chainToRootGivesTheSameTrialInfoAsReadTrialOnEveryCall() {
+        recordSmallTree();
+        List<TrialInfo> oneByOne = List.of(store.readTrial("t0").orElseThrow(), store.readTrial("t1").orElseThrow(),
+                store.readTrial("t3").orElseThrow());
+
+        List<TrialInfo> first = store.chainToRoot("t3");
+        List<TrialInfo> again = store.chainToRoot("t3");
+
+        assertThat(first).isEqualTo(oneByOne);
+        assertThat(again).isEqualTo(oneByOne);
+        assertThat(first.get(2).hypothesis()).isEqualTo("Change KNOB_2 = 2;");
+        assertThat(first.get(2).trailers()).containsEntry("Looplab-Specialist", "loop").hasSize(5);
+    }
+
+    @Test
     void trialsAndNotesWrittenByAnotherWriterShowUpInTheNextRead() {
         recordSmallTree();
         assertThat(store.subtreeRows("t1")).hasSize(2);
@@ -130,28 +145,6 @@ class LineageTreeTest {
         git.run("pack-refs", "--all");
 
         assertThat(store.treeRows()).extracting(TrialNode::trialId).containsExactly("t0", "t1", "t3", "t2", "t4");
-    }
-
-    @Test
-    void aSavedIndexLineIsUsedOnlyWhileItsTrialRefNamesTheSameCommit() throws Exception {
-        recordSmallTree();
-        String t1 = git.run("rev-parse", "trial/t1").strip();
-        String t2 = git.run("rev-parse", "trial/t2").strip();
-        String root = git.run("rev-parse", "trial/t0").strip();
-        String t2Time = git.run("log", "-1", "--format=%ct", "trial/t2").strip();
-        java.nio.file.Files.writeString(repoDir.resolve("looplab-trial-index"),
-                "t2 " + t2 + " " + root + " " + t2Time + " from-saved-copy\n"
-                + "t1 " + root + " - 1 forged\n"
-                + "t9 " + t1 + " " + root + " 1 phantom\n"
-                + "not a line\n");
-
-        try (LineageStore fresh = LineageStore.open(repoDir)) {
-            List<TrialNode> rows = fresh.treeRows();
-
-            assertThat(rows).extracting(TrialNode::trialId).containsExactly("t0", "t1", "t3", "t2");
-            assertThat(rows).extracting(TrialNode::specialist)
-                    .containsExactly(null, "optimizer", "loop", "from-saved-copy");
-        }
     }
 
     @Test

@@ -140,18 +140,20 @@ class LineageBenchmark {
         String subtreeRoot = SyntheticLineage.Generated.id(lineage.subtreeRoot());
         int depth = lineage.bestDepth() + 1;
         try (LineageStore store = LineageStore.open(lineage.dir())) {
-            long cold = System.nanoTime();
-            long cpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
-            assertThat(store.chainRows(best)).hasSize(depth);
-            row("chainRows(best), first read after open: parses every commit and note", "%.0f ms (%.0f ms CPU)",
-                    millis(cold), (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu) / 1e6);
+            firstRead("chainRows(best), first read after open, no saved index: parses every commit and note", store,
+                    best, depth);
             try (LineageStore reopened = LineageStore.open(lineage.dir())) {
-                long warmStart = System.nanoTime();
-                long warmCpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
-                assertThat(reopened.chainRows(best)).hasSize(depth);
-                row("chainRows(best), first read after reopen: saved index, parses every note", "%.0f ms (%.0f ms CPU)",
-                        millis(warmStart),
-                        (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - warmCpu) / 1e6);
+                firstRead("chainRows(best), first read after reopen: saved index with outcomes, nothing changed",
+                        reopened, best, depth);
+            }
+            // Another writer's outcomes since the save: the next open reads just those notes.
+            for (int n = 0; n < 100; n++) {
+                store.putOutcomeNote(SyntheticLineage.Generated.id(1 + n * (TRIALS / 100)), "status: crash",
+                        "{\"status\":\"crash\"}");
+            }
+            try (LineageStore reopened = LineageStore.open(lineage.dir())) {
+                firstRead("chainRows(best), first read after reopen: saved index, 100 notes changed since", reopened,
+                        best, depth);
             }
             long outcomes = System.nanoTime();
             // Trials recorded above may hang below the generated subtree, so it can only have grown.
@@ -160,11 +162,25 @@ class LineageBenchmark {
             row("subtreeRows right after", "%.0f ms", millis(outcomes));
             timed("chainRows(best): " + depth + " trials root to best", () -> store.chainRows(best).size());
             timed("subtreeRows: a " + subtree + "-trial subtree", () -> store.subtreeRows(subtreeRoot).size());
-            timed("chainToRoot(best): " + depth + " TrialInfo with hypothesis and trailers",
+            long firstInfos = System.nanoTime();
+            long firstInfosCpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+            assertThat(store.chainToRoot(best)).hasSize(depth);
+            row("chainToRoot(best): " + depth + " TrialInfo, first call (reads every commit of the chain)",
+                    "%.0f ms (%.0f ms CPU)", millis(firstInfos),
+                    (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - firstInfosCpu) / 1e6);
+            timed("chainToRoot(best): " + depth + " TrialInfo with hypothesis and trailers, again",
                     () -> store.chainToRoot(best).size());
             timed("children(root): " + store.children("t0").size() + " TrialInfo", () -> store.children("t0").size());
             timed("treeRows: all " + (TRIALS + RECORD + 21) + " trials", () -> store.treeRows().size());
         }
+    }
+
+    private void firstRead(String what, LineageStore store, String best, int depth) {
+        long start = System.nanoTime();
+        long cpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        assertThat(store.chainRows(best)).hasSize(depth);
+        row(what, "%.0f ms (%.0f ms CPU)", millis(start),
+                (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpu) / 1e6);
     }
 
     private void timed(String what, Supplier<Integer> read) {
