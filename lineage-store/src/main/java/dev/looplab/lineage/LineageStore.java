@@ -148,6 +148,21 @@ public final class LineageStore implements AutoCloseable {
         }
     }
 
+    // ---------------------------------------------------------------- maintenance
+
+    /**
+     * Packs the lineage's loose objects and refs into one delta-compressed pack, so clones copy stored objects
+     * instead of compressing each again (see {@link LineageMaintenance}); safe while other writers record.
+     */
+    public MaintenanceResult maintain() {
+        return io("pack the lineage", () -> LineageMaintenance.run(repo));
+    }
+
+    /** Loose objects in the lineage, which {@link #maintain} packs; a directory scan. */
+    public long looseObjects() {
+        return io("count loose objects", () -> LineageMaintenance.looseObjects(repo));
+    }
+
     // ---------------------------------------------------------------- root
 
     /** True once {@link #initRoot} has recorded the task's baseline recipe. */

@@ -20,6 +20,7 @@ import org.eclipse.jgit.lib.CommitBuilder;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.TreeFormatter;
@@ -78,14 +79,23 @@ public final class SyntheticLineage {
      * an outcome note, and a subtree root whose subtree size is closest to {@code subtreeSize}.
      */
     public static Generated generate(Path dir, int trials, long seed, int subtreeSize) {
+        return generate(dir, trials, seed, subtreeSize, false);
+    }
+
+    /**
+     * Like {@link #generate(Path, int, long, int)}; with {@code looseObjects} every object is its own file, as
+     * {@link LineageStore#recordTrial} leaves them until a maintenance run packs them.
+     */
+    public static Generated generate(Path dir, int trials, long seed, int subtreeSize, boolean looseObjects) {
         try {
-            return write(dir, trials, seed, subtreeSize);
+            return write(dir, trials, seed, subtreeSize, looseObjects);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot generate a lineage in " + dir, e);
         }
     }
 
-    private static Generated write(Path dir, int trials, long seed, int wantedSubtree) throws IOException {
+    private static Generated write(Path dir, int trials, long seed, int wantedSubtree, boolean looseObjects)
+            throws IOException {
         Path recipeDir = Files.createTempDirectory("synthetic-recipe");
         int[][] knobs = new int[trials + 1][];
         knobs[0] = new int[KNOBS];
@@ -110,8 +120,7 @@ public final class SyntheticLineage {
         commits[0] = ObjectId.fromString(rootCommit);
         Map<String, ObjectId> refs = new TreeMap<>();
         try (FileRepository repo = new FileRepository(dir.toFile());
-                PackInserter inserter = repo.getObjectDatabase().newPackInserter()) {
-            inserter.checkExisting(false);
+                ObjectInserter inserter = looseObjects ? repo.newObjectInserter() : bulkInserter(repo)) {
             ObjectId config = inserter.insert(Constants.OBJ_BLOB, "steps: 100\nbatch: 32\n".getBytes(StandardCharsets.UTF_8));
             TreeFormatter confTree = new TreeFormatter();
             confTree.append("train.yaml", FileMode.REGULAR_FILE, config);
@@ -195,6 +204,12 @@ public final class SyntheticLineage {
             }
         }
         return new Generated(dir, trials, parents, knobs, best, depths[best], subtreeRoot, sizes[subtreeRoot]);
+    }
+
+    private static ObjectInserter bulkInserter(FileRepository repo) {
+        PackInserter inserter = repo.getObjectDatabase().newPackInserter();
+        inserter.checkExisting(false);
+        return inserter;
     }
 
     private static String note(int trial, String status, double score) {
