@@ -41,6 +41,11 @@ public class LineageService {
         }
     }
 
+    /** The lineages opened so far, by task. */
+    Map<String, LineageStore> openStores() {
+        return Map.copyOf(stores);
+    }
+
     public Path repositoryPath(String task) {
         return config.home().resolve("lineage").resolve(task + ".git").toAbsolutePath();
     }

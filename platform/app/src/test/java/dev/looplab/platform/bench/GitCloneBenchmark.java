@@ -1,8 +1,12 @@
 package dev.looplab.platform.bench;
 
+import dev.looplab.lineage.LineageStore;
+import dev.looplab.lineage.MaintenanceResult;
 import dev.looplab.lineage.bench.SyntheticLineage;
+import dev.looplab.platform.lineage.LineageMaintenanceJob;
 import dev.looplab.platform.lineage.LineageService;
 import dev.looplab.platform.support.RealServicesResource;
+import io.quarkus.scheduler.Scheduler;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Issue 3's clone target: {@code git clone} over the platform's smart HTTP endpoint of a 10,000-trial lineage,
  * timed against local clones of the same repository ({@code --no-local}: the same pack protocol over a pipe;
- * default: hard links). Runs only with {@code -Dbench.git-clone=true} (not {@code looplab.*}: the platform's config
+ * default: hard links), first with loose objects as the store records them, then after
+ * {@link LineageStore#maintain} packed them. Runs only with {@code -Dbench.git-clone=true} (not {@code looplab.*}: the platform's config
  * mapping refuses unknown keys under its prefix); prints a markdown table and writes it to
  * {@code target/bench/git-clone.md}. Size: {@code -Dbench.trials}, rounds: {@code -Dbench.rounds}.
  */
@@ -47,67 +52,88 @@ class GitCloneBenchmark {
     URL lineageUrl;
     @Inject
     LineageService lineage;
+    @Inject
+    Scheduler scheduler;
     @TempDir
     Path tmp;
 
     @Test
     void givenA10kTrialLineage_whenClonedOverHttpAndLocally_thenBothTimesAreReported() throws Exception {
-        // given: the served golf-mini lineage swapped for a generated one for the length of this test
+        // given: the served golf-mini lineage swapped for a generated one, loose objects as the store writes them
         Path served = lineage.repositoryPath(TASK);
         Path generated = served.resolveSibling("bench-" + TRIALS + ".git");
         Path parked = served.resolveSibling(TASK + ".git.parked");
         long start = System.nanoTime();
-        SyntheticLineage.generate(generated, TRIALS, 42, 1_000);
+        SyntheticLineage.generate(generated, TRIALS, 42, 1_000, true);
         double generateSeconds = (System.nanoTime() - start) / 1e9;
         Files.move(served, parked);
         Files.move(generated, served);
-        Map<String, double[]> times = new LinkedHashMap<>();
-        Map<String, Long> sizes = new LinkedHashMap<>();
         String load = loadAverage();
+        List<String> tables = new ArrayList<>();
+        scheduler.pause(LineageMaintenanceJob.IDENTITY);
         try {
-            Map<String, List<String>> clones = new LinkedHashMap<>();
-            clones.put("git clone over HTTP (platform /git/golf-mini.git)", List.of(lineageUrl.toString()));
-            clones.put("git clone --no-local of the repository folder", List.of("--no-local", served.toString()));
-            clones.put("git clone of the repository folder (default: hard links)", List.of(served.toString()));
-            // when: each kind cloned ROUNDS times, interleaved so load changes hit all kinds alike
-            clones.keySet().forEach(kind -> times.put(kind, new double[ROUNDS]));
-            for (int round = 0; round < ROUNDS; round++) {
-                int n = 0;
-                for (var clone : clones.entrySet()) {
-                    Path into = tmp.resolve("clone-" + round + "-" + n++);
-                    List<String> args = new ArrayList<>(List.of("clone", "-q"));
-                    args.addAll(clone.getValue());
-                    args.add(into.toString());
-                    long cloneStart = System.nanoTime();
-                    String output = git(tmp, args);
-                    times.get(clone.getKey())[round] = (System.nanoTime() - cloneStart) / 1e9;
-                    // then: every trial arrived as a branch
-                    assertThat(git(into, List.of("for-each-ref", "--count=" + (TRIALS + 10), "--format=x",
-                            "refs/remotes/origin/trial/")).lines().count()).as(output).isEqualTo(TRIALS + 1);
-                    sizes.put(clone.getKey(), folderBytes(into.resolve(".git/objects")));
-                }
+            // when: cloned as recorded, then again after the maintenance step packed the loose objects
+            tables.add(table("as recorded: loose objects", cloneRounds(served)));
+            MaintenanceResult packed;
+            try (LineageStore store = LineageStore.open(served)) {
+                packed = store.maintain();
             }
+            tables.add(table("after LineageStore.maintain (" + packed.describe() + ")", cloneRounds(served)));
         } finally {
             Files.move(served, generated);
             Files.move(parked, served);
+            scheduler.resume(LineageMaintenanceJob.IDENTITY);
         }
-        report(generateSeconds, times, sizes, load);
+        report(generateSeconds, tables, load);
     }
 
-    private void report(double generateSeconds, Map<String, double[]> times, Map<String, Long> sizes, String load)
-            throws IOException {
+    private record Clones(Map<String, double[]> times, Map<String, Long> sizes) {
+    }
+
+    private Clones cloneRounds(Path served) throws Exception {
+        Map<String, List<String>> clones = new LinkedHashMap<>();
+        clones.put("git clone over HTTP (platform /git/golf-mini.git)", List.of(lineageUrl.toString()));
+        clones.put("git clone --no-local of the repository folder", List.of("--no-local", served.toString()));
+        clones.put("git clone of the repository folder (default: hard links)", List.of(served.toString()));
+        Map<String, double[]> times = new LinkedHashMap<>();
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        // each kind cloned ROUNDS times, interleaved so load changes hit all kinds alike
+        clones.keySet().forEach(kind -> times.put(kind, new double[ROUNDS]));
+        for (int round = 0; round < ROUNDS; round++) {
+            int n = 0;
+            for (var clone : clones.entrySet()) {
+                Path into = Files.createTempDirectory(tmp, "clone-" + round + "-" + n++).resolve("clone");
+                List<String> args = new ArrayList<>(List.of("clone", "-q"));
+                args.addAll(clone.getValue());
+                args.add(into.toString());
+                long cloneStart = System.nanoTime();
+                String output = git(tmp, args);
+                times.get(clone.getKey())[round] = (System.nanoTime() - cloneStart) / 1e9;
+                // then: every trial arrived as a branch
+                assertThat(git(into, List.of("for-each-ref", "--count=" + (TRIALS + 10), "--format=x",
+                        "refs/remotes/origin/trial/")).lines().count()).as(output).isEqualTo(TRIALS + 1);
+                sizes.put(clone.getKey(), folderBytes(into.resolve(".git/objects")));
+            }
+        }
+        return new Clones(times, sizes);
+    }
+
+    private static String table(String title, Clones clones) {
         List<String> rows = new ArrayList<>();
-        double http = median(times.values().iterator().next());
-        times.forEach((kind, seconds) -> rows.add(String.format(Locale.ROOT,
+        double http = median(clones.times().values().iterator().next());
+        clones.times().forEach((kind, seconds) -> rows.add(String.format(Locale.ROOT,
                 "| %s | %.2f s (min %.2f, max %.2f) | %.2f | %.1f MB |", kind, median(seconds),
                 Arrays.stream(seconds).min().orElseThrow(), Arrays.stream(seconds).max().orElseThrow(),
-                median(seconds) / http, sizes.get(kind) / 1e6)));
+                median(seconds) / http, clones.sizes().get(kind) / 1e6)));
+        return title + "\n\n| clone | time | relative to HTTP | objects in the clone |\n|---|---|---|---|\n"
+                + String.join("\n", rows) + "\n";
+    }
+
+    private void report(double generateSeconds, List<String> tables, String load) throws IOException {
         String table = "Git clone benchmark, " + LocalDate.now() + ", " + Runtime.getRuntime().availableProcessors()
                 + " cores, load average at start " + load + ", at end " + loadAverage() + "; lineage of "
                 + TRIALS + " trials plus root, generated in " + String.format(Locale.ROOT, "%.1f s", generateSeconds)
-                + "; median of " + ROUNDS + " rounds\n\n"
-                + "| clone | time | relative to HTTP | objects in the clone |\n|---|---|---|---|\n"
-                + String.join("\n", rows) + "\n";
+                + "; median of " + ROUNDS + " rounds\n\n" + String.join("\n", tables);
         System.out.println(table);
         Path out = Path.of("target", "bench", "git-clone.md");
         Files.createDirectories(out.getParent());
