@@ -302,12 +302,13 @@ public final class LineageStore implements AutoCloseable {
      * written together (one pack file from {@value #PACK_AT_LEAST} trials on, loose objects below), then each
      * trial's ref is created by compare-and-swap. Each spec gets its own result, in order: a refused
      * spec (bad diff, unknown parent, id recorded with other content) writes nothing of itself and does not
-     * stop the others. A spec may name an earlier spec of the same list as its parent.
+     * stop the others. A spec may name an earlier spec of the same list as its parent (it is then written after
+     * its parent, in a second round).
      *
      * @throws LineageIoException if the objects could not be written; then no trial of the group is recorded
      */
     public List<TrialRecording> recordTrials(List<TrialSpec> specs) {
-        if (specs == null || specs.isEmpty() || specs.contains(null)) {
+        if (specs == null || specs.isEmpty() || specs.stream().anyMatch(java.util.Objects::isNull)) {
             throw new IllegalArgumentException("recordTrials needs a non-empty list of specs without nulls;"
                     + " pass the trials to record");
         }
@@ -337,61 +338,73 @@ public final class LineageStore implements AutoCloseable {
     private record Staged(TrialSpec spec, ObjectId commit, ObjectId parent, ObjectId tree) {
     }
 
-    /** Records the specs whose patch is not null; the others get a null result for the caller to fill. */
+    /**
+     * Records the specs whose patch is not null; the others get a null result for the caller to fill. A spec
+     * whose parent is staged in the same round waits for the next round, once its parent is on disk.
+     */
     private List<TrialRecording> record(List<TrialSpec> specs, List<Patch> patches) throws IOException {
         TrialRecording[] results = new TrialRecording[specs.size()];
+        List<Integer> pending = new ArrayList<>();
+        for (int i = 0; i < specs.size(); i++) {
+            if (patches.get(i) != null) {
+                pending.add(i);
+            }
+        }
+        while (!pending.isEmpty()) {
+            pending = recordRound(specs, patches, pending, results);
+        }
+        return Arrays.asList(results);
+    }
+
+    /** Stages, writes and creates the refs of the pending specs whose parents are on disk; returns the others. */
+    private List<Integer> recordRound(List<TrialSpec> specs, List<Patch> patches, List<Integer> pending,
+            TrialRecording[] results) throws IOException {
+        List<Integer> waiting = new ArrayList<>();
+        List<Integer> staged = new ArrayList<>();
         List<Staged> accepted = new ArrayList<>();
         Map<String, Staged> byId = new HashMap<>();
-        try (ObjectReader repoReader = repo.newObjectReader()) {
-            StagedObjects objects = new StagedObjects(repoReader);
-            try (RevWalk walk = new RevWalk(objects.reader())) {
-                for (int i = 0; i < specs.size(); i++) {
-                    if (patches.get(i) == null) {
+        try (ObjectReader reader = repo.newObjectReader()) {
+            StagedObjects objects = new StagedObjects(reader);
+            try (RevWalk walk = new RevWalk(reader)) {
+                for (int i : pending) {
+                    TrialSpec spec = specs.get(i);
+                    if (byId.containsKey(spec.parentTrialId())) {
+                        waiting.add(i);
                         continue;
                     }
-                    TrialSpec spec = specs.get(i);
                     try {
-                        Staged twin = byId.get(spec.trialId());
-                        Staged staged = stage(spec, patches.get(i), walk, objects, byId);
-                        if (twin != null) {
+                        Staged trial = stage(spec, patches.get(i), walk, objects, !byId.containsKey(spec.trialId()));
+                        Staged twin = byId.putIfAbsent(spec.trialId(), trial);
+                        if (twin == null) {
+                            accepted.add(trial);
+                        } else {
                             // The same id twice in one group: like a redelivery, same content is the same trial.
-                            results[i] = sameInGroup(twin, staged);
-                            continue;
+                            results[i] = sameInGroup(twin, trial);
                         }
-                        byId.put(spec.trialId(), staged);
-                        accepted.add(staged);
+                        staged.add(i);
                     } catch (DiffRejectedException | UnknownTrialException | TrialConflictException e) {
                         results[i] = TrialRecording.failed(spec.trialId(), e);
                     }
                 }
             }
             if (accepted.isEmpty()) {
-                return Arrays.asList(results);
+                return waiting;
             }
             writeObjects(objects, accepted.size());
         }
         Map<String, TrialRecording> created = createTrialRefs(accepted);
-        for (int i = 0; i < specs.size(); i++) {
-            if (results[i] == null && patches.get(i) != null) {
+        for (int i : staged) {
+            if (results[i] == null) {
                 results[i] = created.get(specs.get(i).trialId());
             }
         }
-        return Arrays.asList(results);
+        return waiting;
     }
 
-    private Staged stage(TrialSpec spec, Patch patch, RevWalk walk, StagedObjects objects,
-            Map<String, Staged> group) throws IOException {
-        Staged groupParent = group.get(spec.parentTrialId());
-        ObjectId parent;
-        RevTree parentTree;
-        if (groupParent != null) {
-            parent = groupParent.commit();
-            parentTree = walk.lookupTree(groupParent.tree());
-        } else {
-            RevCommit commit = parentCommit(walk, spec.parentTrialId(), spec.trialId());
-            parent = commit;
-            parentTree = commit.getTree();
-        }
+    private Staged stage(TrialSpec spec, Patch patch, RevWalk walk, StagedObjects objects, boolean keep)
+            throws IOException {
+        RevCommit parent = parentCommit(walk, spec.parentTrialId(), spec.trialId());
+        RevTree parentTree = parent.getTree();
         checkTargets(spec.trialId(), spec.parentTrialId(), patch, parentTree, walk.getObjectReader());
         StagedObjects.Trial trial = objects.begin();
         ObjectId tree = apply(spec, patch, parentTree, trial);
@@ -400,11 +413,10 @@ public final class LineageStore implements AutoCloseable {
                     + spec.parentTrialId() + " unchanged; submit a diff that changes something");
         }
         ObjectId commit = trial.insert(newCommit(tree, message(spec), parent));
-        Staged staged = new Staged(spec, commit, parent.copy(), tree);
-        if (!group.containsKey(spec.trialId())) {
+        if (keep) {
             trial.accept();
         }
-        return staged;
+        return new Staged(spec, commit, parent.copy(), tree);
     }
 
     private static TrialRecording sameInGroup(Staged first, Staged again) {

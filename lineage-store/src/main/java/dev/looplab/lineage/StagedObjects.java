@@ -18,8 +18,8 @@ import org.eclipse.jgit.transport.PackParser;
 
 /**
  * The objects of trials being recorded, held in memory until each trial is accepted, so a refused trial
- * writes nothing and the accepted ones go to disk together (one pack for a batch). Reads see accepted and
- * the current trial's objects before the repository's, so a trial may build on a parent from the same batch.
+ * writes nothing and the accepted ones go to disk together (one pack for a group). A trial's reads see its own
+ * objects, then the repository's.
  */
 final class StagedObjects {
 
@@ -36,11 +36,6 @@ final class StagedObjects {
     /** An inserter for one trial's objects; they join the accepted ones on {@link Trial#accept}. */
     Trial begin() {
         return new Trial();
-    }
-
-    /** A reader of the accepted objects and the repository. */
-    ObjectReader reader() {
-        return new Reader(Map.of());
     }
 
     int accepted() {
@@ -123,8 +118,7 @@ final class StagedObjects {
         }
 
         private Staged staged(AnyObjectId id) {
-            Staged object = current.get(id);
-            return object != null ? object : accepted.get(id);
+            return current.get(id);
         }
 
         @Override
@@ -177,7 +171,7 @@ final class StagedObjects {
 
         @Override
         public void close() {
-            // The repository reader belongs to the batch, which closes it.
+            // The repository reader belongs to the group, which closes it.
         }
     }
 }
