@@ -38,10 +38,6 @@ final class StagedObjects {
         return new Trial();
     }
 
-    int accepted() {
-        return accepted.size();
-    }
-
     /** Inserts every accepted object into {@code inserter}, in the order they were staged; no flush. */
     void writeTo(ObjectInserter inserter) throws IOException {
         for (Map.Entry<ObjectId, Staged> object : accepted.entrySet()) {
