@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -305,10 +306,12 @@ public final class LineageStore implements AutoCloseable {
      * stop the others. A spec may name an earlier spec of the same list as its parent (it is then written after
      * its parent, in a second round).
      *
-     * @throws LineageIoException if the objects could not be written; then no trial of the group is recorded
+     * @throws LineageIoException if the objects could not be written or the trial refs are blocked; no trial of
+     *     that round is recorded (a first round may have been, when a second one fails), and recording the same
+     *     specs again returns the recorded ones as they are
      */
     public List<TrialRecording> recordTrials(List<TrialSpec> specs) {
-        if (specs == null || specs.isEmpty() || specs.stream().anyMatch(java.util.Objects::isNull)) {
+        if (specs == null || specs.isEmpty() || specs.stream().anyMatch(Objects::isNull)) {
             throw new IllegalArgumentException("recordTrials needs a non-empty list of specs without nulls;"
                     + " pass the trials to record");
         }
