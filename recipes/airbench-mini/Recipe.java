@@ -399,6 +399,17 @@ public class Recipe {
         };
     }
 
+    /**
+     * A scalar operand for an op whose result needs a gradient. Never pass a Java number there: DJL wraps it
+     * in a tensor over a direct buffer and closes that at once, autograd keeps a pointer to it for the backward
+     * pass, and when the garbage collector frees the buffer in between, backward reads freed memory (wrong
+     * gradients, now and then NaN, differing from run to run). {@code full} makes a tensor in memory PyTorch
+     * owns and counts references to; it lives in the step's scope, which ends after the backward pass.
+     */
+    static NDArray constant(NDManager manager, float value) {
+        return manager.full(new Shape(), value);
+    }
+
     static float trainStep(Model model, List<String> names, Map<String, NDArray> m1, Map<String, NDArray> m2,
                            NDArray x, NDArray labels, float lr, int t) {
         float lossValue;
@@ -407,7 +418,9 @@ public class Recipe {
             // cross-entropy with label smoothing: (1 - s) * nll + s * mean over classes of -log p
             NDArray nll = logp.gather(labels, 1).neg();
             NDArray smooth = logp.mean(new int[] {1}, true).neg();
-            NDArray loss = nll.mul(1f - LABEL_SMOOTHING).add(smooth.mul(LABEL_SMOOTHING)).mean();
+            // the weights are tensors PyTorch owns, not Java floats: see constant()
+            NDArray loss = nll.mul(constant(x.getManager(), 1f - LABEL_SMOOTHING))
+                    .add(smooth.mul(constant(x.getManager(), LABEL_SMOOTHING))).mean();
             collector.backward(loss);
             lossValue = loss.getFloat();
         }

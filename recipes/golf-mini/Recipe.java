@@ -8,6 +8,8 @@
 //          A budgeted run times its first PLAN_AFTER_STEPS steps, then fixes its step count and schedules
 //          by step from there: the metrics record planned_steps and train_steps, and a replay with
 //          LOOPLAB_STEPS=planned_steps (and LOOPLAB_STOP_STEP=train_steps when fewer) repeats it bit for bit.
+//          That holds only while no op that needs a gradient gets a Java number as an operand (x.mul(0.5f)):
+//          use constant(name, value) instead; Model.constant says why.
 //   score: java -XX:+UseSerialGC -Dai.djl.offline=true -cp <djl classpath> Recipe.java score <artifactDir>
 //          stdin frames [int32 BE n][n bytes] -> stdout n*256 float32 BE logits per frame.
 
@@ -136,6 +138,7 @@ public class Recipe {
         final Params p;
         final int blocks = PRELUDE_LAYERS + CORE_LAYERS + CODA_LAYERS;
         final Map<Integer, NDArray> masks = new HashMap<>();
+        final Map<String, NDArray> constants = new HashMap<>();
 
         Model(NDManager manager, SplittableRandom rng) {
             p = new Params(manager);
@@ -265,10 +268,29 @@ public class Recipe {
             NDArray q = heads(qkv.get(0), batch, len);
             NDArray k = heads(qkv.get(1), batch, len);
             NDArray v = heads(qkv.get(2), batch, len);
-            NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(1.0f / (float) Math.sqrt(HEAD_DIM));
+            // the scale is a tensor PyTorch owns, not a Java float: see constant()
+            NDArray scale = constant("attention_scale", 1.0f / (float) Math.sqrt(HEAD_DIM));
+            NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale);
             scores = scores.add(causalMask(x.getManager(), len)); // causal: position i sees only j <= i
             NDArray out = scores.softmax(3).matMul(v);
             return out.transpose(0, 2, 1, 3).reshape(batch, len, D_MODEL).matMul(wo);
+        }
+
+        /**
+         * A scalar operand for an op whose result needs a gradient. Never pass a Java number there: DJL wraps
+         * it in a tensor over a direct buffer and closes that at once, autograd keeps a pointer to it for the
+         * backward pass, and when the garbage collector frees the buffer in between, backward reads freed
+         * memory (wrong gradients, now and then NaN, differing from run to run). {@code full} makes a tensor
+         * in memory PyTorch owns and counts references to; it is cached, so each step reuses it.
+         */
+        NDArray constant(String name, float value) {
+            NDArray c = constants.get(name);
+            if (c == null) {
+                c = p.manager.full(new Shape(), value);
+                NDScope.unregister(c); // cached across steps: must outlive the step's scope
+                constants.put(name, c);
+            }
+            return c;
         }
 
         NDArray heads(NDArray x, long batch, long len) {

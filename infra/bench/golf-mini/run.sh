@@ -9,6 +9,10 @@
 #   infra/bench/golf-mini/run.sh loss [--budget 90] [--threads 1] [--seed 1]
 #       trains the baseline recipe for its default budget (task.yaml: 90 s), scores it with the
 #       golf-mini evaluator and renders train loss and the held-out score to docs/golf-mini-loss.svg.
+#   infra/bench/golf-mini/run.sh determinism [--pairs 6] [--budget 30] [--steps 40]
+#       budgeted runs against their step-fixed replays, then fixed-step runs with the collector stressed
+#       (G1 with a 4 MB young generation, serial with 1 MB) against an undisturbed one; prints one
+#       line per run with the model.bin hash and whether it matches (docs/architecture.md, Reproducibility).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 root=$(pwd)
@@ -16,7 +20,7 @@ work=${LOOPLAB_BENCH_DIR:-$root/infra/bench/golf-mini/target}
 mkdir -p "$work"
 
 mode=${1:-}
-[[ $mode == speed || $mode == loss ]] || { sed -n 2,11p "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[[ $mode == speed || $mode == loss || $mode == determinism ]] || { sed -n 2,15p "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 shift
 
 # the DJL runtime classpath and the evaluators' classes, built offline from this checkout
@@ -75,5 +79,48 @@ loss)
     --cpu "$(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cpus" \
     --note "load average $load at the start (other work on the machine slows every step)" --out docs/golf-mini-loss.svg
   echo "wrote docs/golf-mini-loss.svg"
+  ;;
+determinism)
+  pairs=6 budget=30 steps=40
+  while [[ $# -gt 0 ]]; do
+    case $1 in
+      --pairs) pairs=$2; shift 2 ;;
+      --budget) budget=$2; shift 2 ;;
+      --steps) steps=$2; shift 2 ;;
+      *) echo "unknown option $1: use --pairs N, --budget S or --steps N" >&2; exit 2 ;;
+    esac
+  done
+  # train <dir> <seed> <jvm options> [env...]: the worker's environment, one thread, no sandbox
+  train() {
+    local dir=$1 seed=$2 jvm=$3; shift 3
+    rm -rf "$dir" && mkdir -p "$dir"
+    (cd recipes/golf-mini && env -i PATH=/usr/bin:/bin HOME="$HOME" MKL_CBWR=AUTO,STRICT LOOPLAB_DATA="$data" \
+        LOOPLAB_OUT="$dir" LOOPLAB_METRICS="$dir/metrics.jsonl" LOOPLAB_SEED="$seed" LOOPLAB_THREADS=1 "$@" \
+        java $jvm -Dai.djl.offline=true -cp "$djl_cp" Recipe.java train) > "$dir/train.log" 2>&1 || true
+  }
+  metric() { grep "\"$2\"" "$1/metrics.jsonl" | tail -1 | sed 's/.*"value":\([0-9]*\).*/\1/'; }
+  hash() { if [[ -f $1/model.bin ]]; then sha256sum "$1/model.bin" | cut -c1-16; else echo "no-model($(grep -m1 -o 'diverged[^:]*' "$1/train.log"))"; fi; }
+  run=$work/determinism
+  echo "# $(date -u +%F) $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cpus, load $(cut -d' ' -f1 /proc/loadavg)"
+  same=0
+  for ((i = 1; i <= pairs; i++)); do
+    seed=$((100 + i))
+    train "$run/o$i" "$seed" -XX:+UseSerialGC LOOPLAB_BUDGET_S="$budget"
+    planned=$(metric "$run/o$i" planned_steps); trained=$(metric "$run/o$i" train_steps)
+    stop=(); [[ $trained -lt $planned ]] && stop=(LOOPLAB_STOP_STEP="$trained")
+    train "$run/r$i" "$seed" -XX:+UseSerialGC LOOPLAB_BUDGET_S=$((budget * 2)) LOOPLAB_STEPS="$planned" "${stop[@]}"
+    a=$(hash "$run/o$i"); b=$(hash "$run/r$i"); verdict=differs; [[ $a == "$b" ]] && verdict=identical && same=$((same + 1))
+    echo "budgeted seed $seed: $trained of $planned planned steps, original $a replay $b: $verdict"
+  done
+  echo "budgeted runs and replays identical: $same of $pairs"
+  train "$run/base" 7 -XX:+UseSerialGC LOOPLAB_BUDGET_S=600 LOOPLAB_STEPS="$steps"
+  base=$(hash "$run/base"); same=0; n=0
+  for jvm in "-XX:+UseG1GC -Xmn4m" "-XX:+UseG1GC -Xmn4m" "-XX:+UseSerialGC -Xmn1m" "-XX:+UseSerialGC -Xmn1m"; do
+    n=$((n + 1))
+    train "$run/s$n" 7 "$jvm" LOOPLAB_BUDGET_S=600 LOOPLAB_STEPS="$steps"
+    h=$(hash "$run/s$n"); verdict=differs; [[ $h == "$base" ]] && verdict=identical && same=$((same + 1))
+    echo "$steps steps with $jvm: $h against $base: $verdict"
+  done
+  echo "collector-stressed runs identical to the undisturbed one: $same of $n"
   ;;
 esac

@@ -78,6 +78,52 @@ class ConcurrentRecordingTest {
         assertNothingLost(repoDir);
     }
 
+    /** Like the chains, through recordTrials: each process writes ten groups of five, so each adds packs and merges. */
+    @Test
+    void twoProcessesRecordingGroupsLoseNothing() throws Exception {
+        Path repoDir = repoWithRoot();
+        int groups = 10;
+        int size = 5;
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<Process> processes = new ArrayList<>();
+        for (String writer : WRITERS) {
+            processes.add(new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                    ChainWriter.class.getName(), repoDir.toString(), writer, String.valueOf(groups),
+                    String.valueOf(size))
+                    .redirectErrorStream(true)
+                    .redirectOutput(temp.resolve("group-writer-" + writer + ".log").toFile())
+                    .start());
+        }
+
+        for (Process process : processes) {
+            assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+            assertThat(process.exitValue()).as("writer exit; log in %s", temp).isZero();
+        }
+
+        try (LineageStore store = LineageStore.open(repoDir)) {
+            assertThat(store.listTrials()).hasSize(WRITERS.size() * groups * size + 1);
+            for (String writer : WRITERS) {
+                assertThat(store.bestTrial("campaign-" + writer)).contains(writer + "-" + groups + "-" + size);
+                for (int g = 1; g <= groups; g++) {
+                    for (int k = 1; k <= size; k++) {
+                        String id = writer + "-" + g + "-" + k;
+                        assertThat(store.readFile(id, ChainWriter.groupFile(writer, g, k)))
+                                .isEqualTo("group " + g + " trial " + k + "\n");
+                        assertThat(store.chainToRoot(id)).hasSize(g + 1);
+                        assertThat(store.outcomeNote(id)).as("note of %s", id)
+                                .contains("status: keep\n\n```json\n{\"trial\":\"" + id + "\"}\n```\n");
+                    }
+                }
+            }
+        }
+        GitCli git = new GitCli(repoDir);
+        assertThat(git.run("rev-list", "--count", "refs/notes/outcomes").strip())
+                .isEqualTo(String.valueOf(WRITERS.size() * groups * size));
+        assertThat(git.run("count-objects", "-v")).containsPattern("(?m)^packs: [0-9]$");
+        GitCli.Result fsck = git.tryRun("fsck", "--no-dangling");
+        assertThat(fsck.exit()).as(fsck.stderr()).isZero();
+    }
+
     private static void assertNothingLost(Path repoDir) {
         try (LineageStore store = LineageStore.open(repoDir)) {
             assertThat(store.listTrials()).hasSize(WRITERS.size() * TRIALS_PER_WRITER + 1);

@@ -60,6 +60,7 @@ class WorkerTest {
     private RevCommit baseline;
     private RevCommit broken;
     private RevCommit hanging;
+    private RevCommit silent;
     private KafkaProducer<String, String> producer;
     private KafkaConsumer<String, String> events;
     private final List<TrialEvent> seen = new ArrayList<>();
@@ -85,6 +86,12 @@ class WorkerTest {
                     "public static void main(String[] args) throws Exception {\n        Thread.sleep(600_000);"));
             git.add().addFilepattern(".").call();
             hanging = git.commit().setMessage("never stop").setSign(false).call();
+            git.checkout().setCreateBranch(true).setName("silent").setStartPoint(baseline).call();
+            Files.writeString(source, Files.readString(source).replace(
+                    "public static void main(String[] args) throws Exception {",
+                    "public static void main(String[] args) throws Exception {\n        System.exit(1);"));
+            git.add().addFilepattern(".").call();
+            silent = git.commit().setMessage("exit without a word").setSign(false).call();
         }
         lineage = tmp.resolve("golf-mini.git");
         Git.cloneRepository().setURI(author.toUri().toString()).setDirectory(lineage.toFile()).setBare(true)
@@ -170,6 +177,22 @@ class WorkerTest {
         assertThat(finished.measurement().status()).isEqualTo(Status.crash);
         assertThat(finished.measurement().feedback()).contains("undefinedKnob").contains("error");
         assertThat(finished.artifacts()).extracting(ArtifactRef::name).contains("train.log");
+    }
+
+    @Test
+    void aRecipeThatDiesWithoutAWordEndsAsACrashThatSaysTheLogIsEmpty() throws Exception {
+        // given a run request for a commit whose recipe exits with code 1 before printing anything
+        String trialId = "t-silent-" + UUID.randomUUID();
+        publish(new RunRequest(RunRequest.SCHEMA, trialId, 1, "c1", "golf-mini", lineage.toString(),
+                silent.name(), 10, 7L, System.currentTimeMillis()));
+
+        // when the worker has run it
+        TrialEvent finished = awaitFinished(trialId);
+
+        // then the crash says the exit code and that the log holds nothing, rather than quoting an empty tail
+        assertThat(finished.measurement().status()).isEqualTo(Status.crash);
+        assertThat(finished.measurement().feedback()).contains("exited with code 1")
+                .contains("train.log is empty: the process printed nothing");
     }
 
     @Test

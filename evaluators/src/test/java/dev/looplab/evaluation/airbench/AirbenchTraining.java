@@ -20,6 +20,12 @@ final class AirbenchTraining {
     /** Trains {@code runs} models of the recipe in {@code recipeDir} on {@code data}, with the worker's environment. */
     static EvaluationRequest train(Path recipeDir, Path data, Path work, int budgetSeconds, long seed, int runs)
             throws IOException, InterruptedException {
+        return train(recipeDir, data, work, budgetSeconds, seed, runs, java.util.Map.of());
+    }
+
+    /** As above, with more environment (for example JDK_JAVA_OPTIONS). */
+    static EvaluationRequest train(Path recipeDir, Path data, Path work, int budgetSeconds, long seed, int runs,
+                                   java.util.Map<String, String> extraEnv) throws IOException, InterruptedException {
         Path out = Files.createDirectories(work.resolve("out"));
         Path log = out.resolve(AirbenchMiniEvaluator.TRAIN_LOG);
         List<String> argv = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -37,6 +43,7 @@ final class AirbenchTraining {
         builder.environment().put("LOOPLAB_THREADS", "1");
         builder.environment().put(AirbenchMiniEvaluator.RUNS_ENV, Integer.toString(runs));
         builder.environment().putAll(DjlRuntime.REPRODUCIBLE_NUMERICS);
+        builder.environment().putAll(extraEnv);
         long started = System.nanoTime();
         Process process = builder.start();
         // the harness's own kill line, like the worker's budget plus grace

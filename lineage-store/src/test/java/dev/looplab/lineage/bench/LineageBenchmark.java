@@ -3,6 +3,7 @@ package dev.looplab.lineage.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.looplab.lineage.LineageStore;
+import dev.looplab.lineage.TrialRecording;
 import dev.looplab.lineage.TrialSpec;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -23,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 3's lineage speed targets on a generated 100,000-trial lineage: recording rate through
- * {@link LineageStore#recordTrial} against a raw {@code git commit} loop in the same run, and read times of the
- * root-to-best chain and a 1,000-node subtree. Runs only with {@code -Dlooplab.bench=true}; prints a markdown
+ * {@link LineageStore#recordTrial} and {@link LineageStore#recordTrials} (groups of 10 and 50) against a raw
+ * {@code git commit} loop in the same run, and read times of the root-to-best chain and a 1,000-node subtree. Runs only with {@code -Dlooplab.bench=true}; prints a markdown
  * table and writes it to {@code target/bench/lineage.md}. Sizes: {@code -Dlooplab.bench.trials},
  * {@code -Dlooplab.bench.record}.
  */
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LineageBenchmark {
 
     static final int TRIALS = Integer.getInteger("looplab.bench.trials", 100_000);
-    static final int RECORD = Integer.getInteger("looplab.bench.record", 500);
+    static final int RECORD = Integer.getInteger("looplab.bench.record", 2_000);
     static final int GIT_LOOP = Integer.getInteger("looplab.bench.git", 200);
     static final int SUBTREE = 1_000;
     static final int READ_REPEATS = 20;
@@ -62,17 +63,18 @@ class LineageBenchmark {
     @Test
     void recordingAndReading() throws Exception {
         generate();
-        double storeRate = recordThroughTheStore();
+        double[] storeRates = recordThroughTheStore();
         double gitRate = gitCommitLoop();
-        row("ratio store / git commit+update-ref loop", "%.2f", storeRate / gitRate);
+        row("ratio recordTrial / git commit+update-ref loop (wall)", "%.2f", storeRates[0] / gitRate);
+        row("ratio recordTrials in groups of 50 / git loop (wall)", "%.2f", storeRates[2] / gitRate);
         reads();
         write();
     }
 
-    private double recordThroughTheStore() {
+    private List<TrialSpec> specs(int count) {
         Random random = new Random(7);
         List<TrialSpec> specs = new ArrayList<>();
-        for (int n = 0; n < RECORD + 20; n++) {
+        for (int n = 0; n < count; n++) {
             int parent = random.nextBoolean() ? lineage.best() : 1 + random.nextInt(TRIALS);
             String before = lineage.recipeOf(parent);
             int[] knobs = lineage.knobs()[parent].clone();
@@ -82,36 +84,65 @@ class LineageBenchmark {
                     "optimizer", "optimizer", "Nudge KNOB_" + (knob + 1),
                     LineageStore.unifiedDiff(SyntheticLineage.RECIPE, before, SyntheticLineage.recipeText(knobs))));
         }
+        return specs;
+    }
+
+    /**
+     * Single trials, then groups of 10 and of 50, {@link #RECORD} trials each, through one store, so the packed-refs
+     * rewrites (one per about 1,600 trials at 100,000) fall into the timed loops at their usual rate.
+     */
+    private double[] recordThroughTheStore() {
+        int warm = 40;
+        List<TrialSpec> specs = specs(warm + 3 * RECORD);
         try (LineageStore store = LineageStore.open(lineage.dir())) {
             long cold = System.nanoTime();
             store.recordTrial(specs.get(0));
             row("first recordTrial after open (cold)", "%.1f ms", millis(cold));
-            for (TrialSpec warm : specs.subList(1, 20)) {
-                store.recordTrial(warm);
-            }
-            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-            long cpu = threads.getCurrentThreadCpuTime();
-            long start = System.nanoTime();
-            for (TrialSpec spec : specs.subList(20, specs.size())) {
+            for (TrialSpec spec : specs.subList(1, 20)) {
                 store.recordTrial(spec);
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpu) / 1e9;
-            double rate = RECORD / seconds;
-            row("recordTrial x " + RECORD + " into " + String.format(Locale.ROOT, "%,d", TRIALS) + " trials (wall)",
-                    "%.0f trials/s (%.2f ms each)", rate, 1000 * seconds / RECORD);
-            row("recordTrial, per CPU second of the recording thread", "%.0f trials/s (%.2f ms CPU each)",
-                    RECORD / cpuSeconds, 1000 * cpuSeconds / RECORD);
+            store.recordTrials(specs.subList(20, 30));
+            store.recordTrials(specs.subList(30, warm));
+            List<TrialSpec> single = specs.subList(warm, warm + RECORD);
+            double singleRate = timedRecording("recordTrial", single, 1, store);
+            double tens = timedRecording("recordTrials, groups of 10", specs.subList(warm + RECORD, warm + 2 * RECORD),
+                    10, store);
+            double fifties = timedRecording("recordTrials, groups of 50",
+                    specs.subList(warm + 2 * RECORD, warm + 3 * RECORD), 50, store);
 
             long notes = System.nanoTime();
-            for (TrialSpec spec : specs.subList(20, 120)) {
+            for (TrialSpec spec : single.subList(0, 100)) {
                 store.putOutcomeNote(spec.trialId(), "status: discard", "{\"status\":\"discard\"}");
                 store.moveBestIf(SyntheticLineage.CAMPAIGN, store.bestTrial(SyntheticLineage.CAMPAIGN).orElseThrow(),
                         store.bestTrial(SyntheticLineage.CAMPAIGN).orElseThrow());
             }
             row("putOutcomeNote + best check, per trial", "%.2f ms", millis(notes) / 100);
-            return rate;
+            return new double[] {singleRate, tens, fifties};
         }
+    }
+
+    /** Records {@code specs} one by one ({@code group} 1) or in groups; rows for wall and CPU rates; the wall rate. */
+    private double timedRecording(String what, List<TrialSpec> specs, int group, LineageStore store) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long cpu = threads.getCurrentThreadCpuTime();
+        long start = System.nanoTime();
+        for (int i = 0; i < specs.size(); i += group) {
+            if (group == 1) {
+                store.recordTrial(specs.get(i));
+            } else {
+                for (TrialRecording result : store.recordTrials(specs.subList(i, Math.min(specs.size(), i + group)))) {
+                    result.commitOrThrow();
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpu) / 1e9;
+        double rate = specs.size() / seconds;
+        row(what + " x " + specs.size() + " into " + String.format(Locale.ROOT, "%,d", TRIALS) + " trials (wall)",
+                "%.0f trials/s (%.2f ms each)", rate, 1000 * seconds / specs.size());
+        row(what + ", per CPU second of the recording thread", "%.0f trials/s (%.2f ms CPU each)",
+                specs.size() / cpuSeconds, 1000 * cpuSeconds / specs.size());
+        return rate;
     }
 
     /** The physical reference: per trial a shell loop edits the file, runs git commit and creates the trial ref. */
@@ -171,7 +202,7 @@ class LineageBenchmark {
             timed("chainToRoot(best): " + depth + " TrialInfo with hypothesis and trailers, again",
                     () -> store.chainToRoot(best).size());
             timed("children(root): " + store.children("t0").size() + " TrialInfo", () -> store.children("t0").size());
-            timed("treeRows: all " + (TRIALS + RECORD + 21) + " trials", () -> store.treeRows().size());
+            timed("treeRows: all " + (TRIALS + 3 * RECORD + 41) + " trials", () -> store.treeRows().size());
         }
     }
 

@@ -151,6 +151,7 @@ public final class TrialRunner {
         // refuse before running anything of the trial when the sandbox cannot confine it
         TrialSandbox sandbox = settings.sandbox().hiding(evaluator.heldOutPaths());
         sandbox.ensureUsable();
+        progress.sandbox = sandbox;
         TrainingCommand command = trainingCommand(task, recipeDir, dirs, trainingData, budgetSeconds, request.seed(),
                 taskEnv, sandbox);
         progress.task = task;
@@ -291,7 +292,11 @@ public final class TrialRunner {
         if (trained.hitALimit()) {
             feedback = trained.limitReached() + (feedback.isBlank() ? "" : "; " + feedback);
         }
-        if (!summary.isEmpty() && !feedback.contains(summary.lines().findFirst().orElse(summary))) {
+        if (summary.isEmpty()) {
+            // nothing at all from the process: it died before the recipe's first line (launcher, sandbox, limits)
+            feedback = (feedback.isBlank() ? "" : feedback + "; ") + "train.log is empty: the process printed nothing"
+                    + " before it ended, so it failed before the recipe started (the sandbox, a limit or the JVM)";
+        } else if (!feedback.contains(summary.lines().findFirst().orElse(summary))) {
             feedback = (feedback.isBlank() ? "" : feedback + "; ") + "train.log:\n" + summary;
         }
         if (feedback.equals(m.feedback())) {
@@ -370,7 +375,7 @@ public final class TrialRunner {
             return fingerprint.forAttempt(new EnvironmentFingerprint.TrialFacts(progress.task.runtime(),
                     progress.command.command(), settings.threads(), request.seed(), progress.budgetSeconds,
                     request.steps(), request.stopStep(), numerics, progress.dataSha256, measurement.dataSha256(),
-                    dirs.metrics(), settings.sandbox() == null ? null : settings.sandbox().description()));
+                    dirs.metrics(), progress.sandbox == null ? null : progress.sandbox.description()));
         } catch (RuntimeException e) {
             LOG.warnf("could not fingerprint trial %s: %s", request.trialId(), e.toString());
             return Map.of("fingerprint_error", String.valueOf(e.getMessage()));
@@ -427,5 +432,7 @@ public final class TrialRunner {
         TaskSetup task;
         TrainingCommand command;
         int budgetSeconds;
+        /** The trial's own sandbox: the worker's, plus the task's held-out paths hidden. */
+        TrialSandbox sandbox;
     }
 }

@@ -113,6 +113,8 @@ class HostileTrialTest {
         assertThat(outside).doesNotExist();
         assertThat(finished.measurement().feedback()).contains("PROBE network: closed")
                 .contains("PROBE held-out: hidden").contains("PROBE outside write: refused");
+        // and its fingerprint describes the sandbox it ran in: the worker's, with the task's held-out data hidden
+        assertThat(finished.environment().get("sandbox")).contains("hidden 1 held-out path(s)");
 
         // and the worker went on to the next request
         assertThat(awaitFinished(nextId).measurement().status()).isEqualTo(Status.crash);
