@@ -3,35 +3,11 @@ package dev.looplab.lineage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Reading the lineage as a tree: rows with depth and outcome, subtrees, chains, diffs against the best. */
-class LineageTreeTest {
-
-    @TempDir
-    Path temp;
-
-    Path repoDir;
-    LineageStore store;
-    GitCli git;
-
-    @BeforeEach
-    void openStoreWithRoot() {
-        repoDir = temp.resolve("task.git");
-        store = LineageStore.open(repoDir);
-        git = new GitCli(repoDir);
-        store.initRoot("t0", Recipes.write(temp.resolve("recipe")), "Baseline");
-    }
-
-    @AfterEach
-    void closeStore() {
-        store.close();
-    }
+class LineageTreeTest extends StoreWithRoot {
 
     private static TrialCommit record(LineageStore into, String id, String parent, String specialist, String from,
             String to) {

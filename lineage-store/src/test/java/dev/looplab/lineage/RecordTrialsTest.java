@@ -11,33 +11,10 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectInserter;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Group commit: {@link LineageStore#recordTrials}, checked with the git CLI as a user of plain git would. */
-class RecordTrialsTest {
-
-    @TempDir
-    Path temp;
-
-    Path repoDir;
-    LineageStore store;
-    GitCli git;
-
-    @BeforeEach
-    void openStoreWithRoot() {
-        repoDir = temp.resolve("golf-mini.git");
-        store = LineageStore.open(repoDir);
-        git = new GitCli(repoDir);
-        store.initRoot("t0", Recipes.write(temp.resolve("recipe")), "Baseline golf-mini recipe");
-    }
-
-    @AfterEach
-    void closeStore() {
-        store.close();
-    }
+class RecordTrialsTest extends StoreWithRoot {
 
     private static TrialSpec spec(String id, String parent, String hypothesis, String diff) {
         return new TrialSpec(id, parent, "c1", "optimizer", "optimizer", hypothesis, diff);
