@@ -4,10 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import dev.looplab.evaluation.EvaluationRequest;
-import dev.looplab.runtime.djl.DjlRuntime;
+import dev.looplab.evaluation.RecipeTrainingRun;
 
 /** Test helper: runs a recipe's train mode as the worker does, in a child JVM. */
 final class RecipeTraining {
@@ -26,38 +25,14 @@ final class RecipeTraining {
     /** As above, with more environment (for example LOOPLAB_STOP_STEP). */
     static EvaluationRequest train(Path recipeDir, Path data, Path work, double budgetSeconds, long seed, int steps,
                                    java.util.Map<String, String> extraEnv) throws IOException, InterruptedException {
-        Path out = Files.createDirectories(work.resolve("out"));
-        Path log = out.resolve(GolfMiniEvaluator.TRAIN_LOG);
-        List<String> argv = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        argv.addAll(DjlRuntime.JVM_OPTIONS);
-        argv.addAll(List.of("-cp", DjlRuntime.classpathString(), "Recipe.java", "train"));
-        ProcessBuilder builder = new ProcessBuilder(argv)
-                .directory(recipeDir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        builder.environment().put("LOOPLAB_DATA", data.toString());
-        builder.environment().put("LOOPLAB_OUT", out.toString());
-        builder.environment().put("LOOPLAB_METRICS", work.resolve("metrics.jsonl").toString());
-        builder.environment().put("LOOPLAB_BUDGET_S", Double.toString(budgetSeconds));
-        builder.environment().put("LOOPLAB_SEED", Long.toString(seed));
-        builder.environment().put("LOOPLAB_THREADS", "1");
-        builder.environment().putAll(GolfMiniEvaluator.REPRODUCIBLE_NUMERICS);
+        java.util.Map<String, String> env = new java.util.HashMap<>(extraEnv);
+        env.put("LOOPLAB_DATA", data.toString());
         if (steps > 0) {
-            builder.environment().put("LOOPLAB_STEPS", Integer.toString(steps));
+            env.putIfAbsent("LOOPLAB_STEPS", Integer.toString(steps));
         }
-        builder.environment().putAll(extraEnv);
-        long started = System.nanoTime();
-        Process process = builder.start();
+        Path log = Files.createDirectories(work.resolve("out")).resolve(GolfMiniEvaluator.TRAIN_LOG);
         // the harness's own kill line: a recipe that ignores its budget is stopped at twice the budget
-        boolean finished = process.waitFor((long) (budgetSeconds * 2 + 30), TimeUnit.SECONDS);
-        if (!finished) {
-            process.destroyForcibly().waitFor();
-        }
-        double seconds = (System.nanoTime() - started) / 1e9;
-        System.out.println("trained " + recipeDir + " (seed " + seed + ") in " + String.format("%.1f", seconds)
-                + " s:\n" + GolfMiniEvaluator.lastLines(Files.readString(log), 6));
-        return new EvaluationRequest(recipeDir, out, Files.createDirectories(work.resolve("scratch")),
-                finished ? process.exitValue() : -1, !finished, seconds, seed);
+        return RecipeTrainingRun.train(recipeDir, work, log, env, budgetSeconds, (long) (budgetSeconds * 2 + 30), seed);
     }
 
     /** The last value the recipe wrote for metric {@code name} into {@code work/metrics.jsonl}, or -1. */
