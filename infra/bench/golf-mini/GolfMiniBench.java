@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 import dev.looplab.evaluation.EvaluationRequest;
-import dev.looplab.evaluation.Measurement;
+import dev.looplab.trial.Measurement;
 import dev.looplab.evaluation.golf.ByteNgramBaseline;
 import dev.looplab.evaluation.golf.GolfMiniData;
 import dev.looplab.evaluation.golf.GolfMiniEvaluator;

@@ -1,5 +1,8 @@
 package dev.looplab.evaluation;
 
+import dev.looplab.trial.Direction;
+import dev.looplab.trial.Measurement;
+
 import java.nio.file.Path;
 
 /**

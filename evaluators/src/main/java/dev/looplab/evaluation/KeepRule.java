@@ -1,5 +1,8 @@
 package dev.looplab.evaluation;
 
+import dev.looplab.trial.Direction;
+import dev.looplab.trial.TrialStatus;
+
 import java.util.List;
 import java.util.Locale;
 
@@ -14,7 +17,7 @@ public record KeepRule(Direction direction, double threshold) {
     public static final int MIN_NOISE_RUNS = 2;
 
     /** The verdict, the sentence that explains it, and which rule decided ("first", "threshold", "2sigma"). */
-    public record Verdict(Status status, String reason, String rule, double bar) {
+    public record Verdict(TrialStatus status, String reason, String rule, double bar) {
     }
 
     /** The spread of one recipe's score over seeds: sample standard deviation of {@code runs} scores. */
@@ -38,7 +41,7 @@ public record KeepRule(Direction direction, double threshold) {
     /** {@code noise} is null while the task's noise floor is not measured yet: the threshold alone decides. */
     public Verdict judge(double score, Double bestScore, NoiseFloor noise) {
         if (bestScore == null) {
-            return new Verdict(Status.keep, "first scored trial of the campaign", "first", 0);
+            return new Verdict(TrialStatus.keep, "first scored trial of the campaign", "first", 0);
         }
         double gain = direction.improvement(score, bestScore);
         double twoSigma = noise == null ? 0 : 2 * noise.sigma();
@@ -50,10 +53,10 @@ public record KeepRule(Direction direction, double threshold) {
                 : String.format(Locale.ROOT, "max(threshold %.4f, 2 sigma %.4f from %d baseline runs) = %s",
                 threshold, twoSigma, noise.runs(), noiseDecides ? "2 sigma" : "threshold");
         if (gain > bar) {
-            return new Verdict(Status.keep, String.format(Locale.ROOT, "improves the best %.4f by %.4f > %s",
+            return new Verdict(TrialStatus.keep, String.format(Locale.ROOT, "improves the best %.4f by %.4f > %s",
                     bestScore, gain, barText), rule, bar);
         }
-        return new Verdict(Status.discard, String.format(Locale.ROOT,
+        return new Verdict(TrialStatus.discard, String.format(Locale.ROOT,
                 "gain %.4f over the best %.4f does not clear %s", gain, bestScore, barText), rule, bar);
     }
 }

@@ -1,5 +1,8 @@
 package dev.looplab.evaluation;
 
+import dev.looplab.trial.Direction;
+import dev.looplab.trial.TrialStatus;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -13,7 +16,7 @@ class KeepRuleTest {
     @Test
     void theFirstScoredTrialIsKept() {
         KeepRule.Verdict v = lowerBetter.judge(3.9, null);
-        assertThat(v.status()).isEqualTo(Status.keep);
+        assertThat(v.status()).isEqualTo(TrialStatus.keep);
         assertThat(v.rule()).isEqualTo("first");
     }
 
@@ -21,8 +24,8 @@ class KeepRuleTest {
     void withoutANoiseFloorTheThresholdDecidesAndSaysSo() {
         KeepRule.Verdict keep = lowerBetter.judge(3.85, 3.90);
         KeepRule.Verdict discard = lowerBetter.judge(3.895, 3.90);
-        assertThat(keep.status()).isEqualTo(Status.keep);
-        assertThat(discard.status()).isEqualTo(Status.discard);
+        assertThat(keep.status()).isEqualTo(TrialStatus.keep);
+        assertThat(discard.status()).isEqualTo(TrialStatus.discard);
         assertThat(keep.rule()).isEqualTo("threshold");
         assertThat(discard.reason()).contains("noise floor not measured yet");
     }
@@ -36,10 +39,10 @@ class KeepRuleTest {
 
         KeepRule.Verdict small = lowerBetter.judge(3.92, 4.00, noise);
         KeepRule.Verdict large = lowerBetter.judge(3.85, 4.00, noise);
-        assertThat(small.status()).isEqualTo(Status.discard);
+        assertThat(small.status()).isEqualTo(TrialStatus.discard);
         assertThat(small.rule()).isEqualTo("2sigma");
         assertThat(small.reason()).contains("2 sigma 0.1000 from 3 baseline runs");
-        assertThat(large.status()).isEqualTo(Status.keep);
+        assertThat(large.status()).isEqualTo(TrialStatus.keep);
         assertThat(large.bar()).isCloseTo(0.1, within(1e-12));
     }
 
@@ -47,7 +50,7 @@ class KeepRuleTest {
     void aQuietTaskFallsBackToTheThreshold() {
         KeepRule.NoiseFloor noise = KeepRule.NoiseFloor.of(List.of(4.000, 4.001));
         KeepRule.Verdict v = lowerBetter.judge(3.985, 4.0, noise);
-        assertThat(v.status()).isEqualTo(Status.keep);
+        assertThat(v.status()).isEqualTo(TrialStatus.keep);
         assertThat(v.rule()).isEqualTo("threshold");
         assertThat(v.reason()).contains("= threshold");
     }
@@ -55,8 +58,8 @@ class KeepRuleTest {
     @Test
     void higherIsBetterTasksCountGainsUpwards() {
         KeepRule higher = new KeepRule(Direction.higher, 0.001);
-        assertThat(higher.judge(0.91, 0.90).status()).isEqualTo(Status.keep);
-        assertThat(higher.judge(0.89, 0.90).status()).isEqualTo(Status.discard);
+        assertThat(higher.judge(0.91, 0.90).status()).isEqualTo(TrialStatus.keep);
+        assertThat(higher.judge(0.89, 0.90).status()).isEqualTo(TrialStatus.discard);
     }
 
     @Test

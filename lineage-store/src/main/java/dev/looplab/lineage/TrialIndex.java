@@ -1,5 +1,8 @@
 package dev.looplab.lineage;
 
+import dev.looplab.lineage.note.OutcomeNote;
+import dev.looplab.trial.TrialStatus;
+
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.lang.ref.SoftReference;
@@ -20,8 +23,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
@@ -51,9 +52,6 @@ final class TrialIndex {
     static final int SAVE_AFTER_PARSING = 1_000;
     // Saved lines compared with their commit and note on every load: catches a systematically wrong copy cheaply.
     static final int SPOT_CHECKS = 32;
-    private static final Pattern JSON_STATUS = Pattern.compile("\"status\"\\s*:\\s*\"([^\"]*)\"");
-    private static final Pattern JSON_SCORE = Pattern.compile("\"score\"\\s*:\\s*(-?[0-9][0-9.eE+-]*)");
-    private static final Pattern TEXT_STATUS = Pattern.compile("(?m)^status:\\s*(\\S+)");
     private static final Comparator<Node> OLDEST_FIRST =
             Comparator.comparingInt((Node n) -> n.commitTime).thenComparing(n -> n.id);
 
@@ -67,7 +65,7 @@ final class TrialIndex {
         Node parent;
         List<Node> children = List.of();
         int depth = -1;
-        String status;
+        TrialStatus status;
         Double score;
         // False until status and score reflect the notes tree the index last saw.
         boolean outcomeKnown;
@@ -552,24 +550,12 @@ final class TrialIndex {
         changedSinceSave = true;
     }
 
-    /** Status and score from the note's JSON block, else a {@code status:} line of its text. */
+    /** Status and score from the outcome note ({@link OutcomeNote#summary}). */
     static void readOutcome(Node node, String note) {
         node.row = null;
-        int json = note.indexOf("```json");
-        String block = json < 0 ? "" : note.substring(json);
-        Matcher status = JSON_STATUS.matcher(block);
-        if (status.find()) {
-            node.status = status.group(1);
-        } else {
-            Matcher text = TEXT_STATUS.matcher(note);
-            node.status = text.find() ? text.group(1) : null;
-        }
-        Matcher score = JSON_SCORE.matcher(block);
-        try {
-            node.score = score.find() ? Double.valueOf(score.group(1)) : null;
-        } catch (NumberFormatException e) {
-            node.score = null;
-        }
+        OutcomeNote.Summary summary = OutcomeNote.summary(note);
+        node.status = summary.status();
+        node.score = summary.score();
     }
 
     // ---------------------------------------------------------------- freshness

@@ -1,5 +1,7 @@
 package dev.looplab.lineage;
 
+import dev.looplab.trial.TrialStatus;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -118,7 +120,7 @@ final class TrialIndexFile {
                 int time = in.readInt();
                 TrialIndex.Node node = new TrialIndex.Node(id, commit, parent, string(strings, in.readInt()), time);
                 int flags = in.readByte();
-                node.status = string(strings, in.readInt());
+                node.status = TrialStatus.of(string(strings, in.readInt())).orElse(null);
                 node.score = (flags & HAS_SCORE) != 0 ? in.readDouble() : null;
                 node.outcomeKnown = (flags & KNOWN) != 0 && notesTree != null;
                 nodes.put(id, node);
@@ -140,7 +142,7 @@ final class TrialIndexFile {
         List<String> strings = new ArrayList<>();
         for (TrialIndex.Node node : nodes) {
             intern(table, strings, node.specialist);
-            intern(table, strings, node.status);
+            intern(table, strings, node.status == null ? null : node.status.name());
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + nodes.size() * 72);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -171,7 +173,7 @@ final class TrialIndexFile {
                 out.writeInt(index(table, node.specialist));
                 boolean known = node.outcomeKnown && notesTree != null;
                 out.writeByte((known ? KNOWN : 0) | (known && node.score != null ? HAS_SCORE : 0));
-                out.writeInt(known ? index(table, node.status) : -1);
+                out.writeInt(known ? index(table, node.status == null ? null : node.status.name()) : -1);
                 if (known && node.score != null) {
                     out.writeDouble(node.score);
                 }

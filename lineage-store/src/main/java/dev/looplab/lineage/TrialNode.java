@@ -1,5 +1,7 @@
 package dev.looplab.lineage;
 
+import dev.looplab.trial.TrialStatus;
+
 /**
  * One row of the lineage tree: a trial, where it hangs and how it came out. {@code depth} is 0 for the root;
  * {@code status} and {@code score} come from the outcome note and are null until one is written (or when it
@@ -8,5 +10,5 @@ package dev.looplab.lineage;
  * @param commitId full hex SHA-1 of the trial's commit
  */
 public record TrialNode(String trialId, String commitId, String parentTrialId, int depth, String specialist,
-        String status, Double score) {
+        TrialStatus status, Double score) {
 }

@@ -1,5 +1,7 @@
 package dev.looplab.lineage;
 
+import dev.looplab.trial.TrialStatus;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -66,7 +68,7 @@ class LineageMaintenanceTest {
         try (LineageStore fresh = LineageStore.open(repoDir)) {
             assertThat(fresh.treeRows()).hasSize(1 + BEFORE + DURING);
             assertThat(fresh.chainRows("m" + (BEFORE + DURING))).hasSize(1 + BEFORE + DURING)
-                    .allSatisfy(row -> assertThat(row.status()).isEqualTo(row.depth() == 0 ? null : "discard"));
+                    .allSatisfy(row -> assertThat(row.status()).isEqualTo(row.depth() == 0 ? null : TrialStatus.discard));
             assertThat(fresh.readFile("m" + (BEFORE + DURING), Recipes.RECIPE))
                     .contains("KNOB_4 = " + (BEFORE + DURING + 4) + ";");
             assertThat(fresh.looseObjects()).isZero();

@@ -1,5 +1,7 @@
 package dev.looplab.lineage;
 
+import dev.looplab.trial.TrialStatus;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -36,7 +38,7 @@ class LineageTreeTest extends StoreWithRoot {
         assertThat(rows).extracting(TrialNode::parentTrialId).containsExactly(null, "t0", "t1", "t0");
         assertThat(rows).extracting(TrialNode::depth).containsExactly(0, 1, 2, 1);
         assertThat(rows).extracting(TrialNode::specialist).containsExactly(null, "optimizer", "loop", "data");
-        assertThat(rows).extracting(TrialNode::status).containsExactly(null, "keep", null, "crash");
+        assertThat(rows).extracting(TrialNode::status).containsExactly(null, TrialStatus.keep, null, TrialStatus.crash);
         assertThat(rows).extracting(TrialNode::score).containsExactly(null, 3.5, null, null);
         assertThat(rows.get(2).commitId()).isEqualTo(git.run("rev-parse", "trial/t3").strip());
     }
@@ -84,7 +86,7 @@ class LineageTreeTest extends StoreWithRoot {
         assertThat(store.subtreeRows("t1")).extracting(TrialNode::trialId).containsExactly("t1", "t3", "t4");
         assertThat(store.children("t1")).extracting(TrialInfo::trialId).containsExactly("t3", "t4");
         assertThat(store.chainRows("t4")).last().satisfies(row -> {
-            assertThat(row.status()).isEqualTo("keep");
+            assertThat(row.status()).isEqualTo(TrialStatus.keep);
             assertThat(row.score()).isEqualTo(2.25);
         });
     }

@@ -1,5 +1,7 @@
 package dev.looplab.lineage;
 
+import dev.looplab.trial.TrialStatus;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -91,7 +93,7 @@ class SavedTrialIndexTest {
 
             assertThat(rows).extracting(TrialNode::trialId).containsExactly("t0", "t1", "t3", "t2");
             assertThat(rows).extracting(TrialNode::specialist).containsExactly(null, "optimizer", "loop", "data");
-            assertThat(rows).extracting(TrialNode::status).containsExactly(null, "keep", null, "crash");
+            assertThat(rows).extracting(TrialNode::status).containsExactly(null, TrialStatus.keep, null, TrialStatus.crash);
             assertThat(rows).extracting(TrialNode::score).containsExactly(null, 3.5, null, null);
             assertThat(messages(Level.INFO)).anySatisfy(line -> assertThat(line)
                     .contains("4 trials, 0 commits parsed, rest from the saved copy"));
@@ -111,7 +113,7 @@ class SavedTrialIndexTest {
             List<TrialNode> rows = store.treeRows();
 
             assertThat(rows).extracting(TrialNode::trialId).containsExactly("t0", "t1", "t3", "t2");
-            assertThat(rows).extracting(TrialNode::status).containsExactly(null, "crash", "keep", null);
+            assertThat(rows).extracting(TrialNode::status).containsExactly(null, TrialStatus.crash, TrialStatus.keep, null);
             assertThat(rows).extracting(TrialNode::score).containsExactly(null, null, 2.5, null);
             assertThat(messages(Level.INFO)).anySatisfy(line -> assertThat(line).contains("0 commits parsed"));
         }
@@ -128,7 +130,7 @@ class SavedTrialIndexTest {
         try (LineageStore store = openSavingAlways()) {
             assertThat(store.chainRows("t4")).extracting(TrialNode::trialId).containsExactly("t0", "t2", "t4");
             assertThat(store.chainRows("t4")).last().satisfies(row -> {
-                assertThat(row.status()).isEqualTo("keep");
+                assertThat(row.status()).isEqualTo(TrialStatus.keep);
                 assertThat(row.score()).isEqualTo(1.25);
             });
             assertThat(messages(Level.INFO)).anySatisfy(line -> assertThat(line)
@@ -164,7 +166,7 @@ class SavedTrialIndexTest {
         try (LineageStore store = openSavingAlways()) {
             List<TrialNode> rows = store.treeRows();
 
-            assertThat(rows).extracting(TrialNode::status).containsExactly(null, "keep", null, "crash");
+            assertThat(rows).extracting(TrialNode::status).containsExactly(null, TrialStatus.keep, null, TrialStatus.crash);
             assertThat(messages(Level.WARNING)).singleElement().satisfies(line -> assertThat(line)
                     .contains(saved.toString(), "fails its checksum", "truncated", "rebuilding it from git"));
         }
@@ -194,13 +196,13 @@ class SavedTrialIndexTest {
         try (FileRepository repo = new FileRepository(repoDir.toFile())) {
             TrialIndex index = new TrialIndex(repo, repoDir, 0);
             index.refreshWithOutcomes();
-            index.get("t1").status = "discard";
+            index.get("t1").status = TrialStatus.discard;
             index.save();
         }
         logged.clear();
 
         try (LineageStore store = openSavingAlways()) {
-            assertThat(store.chainRows("t1")).last().extracting(TrialNode::status).isEqualTo("keep");
+            assertThat(store.chainRows("t1")).last().extracting(TrialNode::status).isEqualTo(TrialStatus.keep);
             assertThat(messages(Level.WARNING)).singleElement().satisfies(line -> assertThat(line)
                     .contains("disagrees with git", "trial t1 is saved as discard 3.5 but its outcome note says keep",
                             "rebuilding it from git"));

@@ -1,6 +1,6 @@
 package dev.looplab.worker;
 
-import dev.looplab.evaluation.Status;
+import dev.looplab.trial.TrialStatus;
 import dev.looplab.events.ArtifactRef;
 import dev.looplab.events.Json;
 import dev.looplab.events.RunRequest;
@@ -132,7 +132,7 @@ class WorkerTest {
         assertThat(finished.worker()).isEqualTo("test-worker");
         assertThat(finished.measurement().status())
                 .as("feedback: %s", finished.measurement().feedback())
-                .isEqualTo(Status.scored);
+                .isEqualTo(TrialStatus.scored);
         // bits per byte of a byte-level LM: below 8 (uniform) and above 0
         assertThat(finished.measurement().score()).isGreaterThan(0.0).isLessThan(8.0);
         assertThat(finished.measurement().seed()).isEqualTo(7L);
@@ -174,7 +174,7 @@ class WorkerTest {
         TrialEvent finished = awaitFinished(trialId);
 
         // then it is a crash whose reason quotes the compiler
-        assertThat(finished.measurement().status()).isEqualTo(Status.crash);
+        assertThat(finished.measurement().status()).isEqualTo(TrialStatus.crash);
         assertThat(finished.measurement().feedback()).contains("undefinedKnob").contains("error");
         assertThat(finished.artifacts()).extracting(ArtifactRef::name).contains("train.log");
     }
@@ -190,7 +190,7 @@ class WorkerTest {
         TrialEvent finished = awaitFinished(trialId);
 
         // then the crash says the exit code and that the log holds nothing, rather than quoting an empty tail
-        assertThat(finished.measurement().status()).isEqualTo(Status.crash);
+        assertThat(finished.measurement().status()).isEqualTo(TrialStatus.crash);
         assertThat(finished.measurement().feedback()).contains("exited with code 1")
                 .contains("train.log is empty: the process printed nothing");
     }
@@ -210,7 +210,7 @@ class WorkerTest {
                 .filter(e -> e.trialId().equals(trialId) && e.type() == TrialEvent.Type.EVALUATING)
                 .findFirst().orElseThrow();
         assertThat(evaluating.message()).contains("training killed").contains("budget 5 s + grace 10 s");
-        assertThat(finished.measurement().status()).isEqualTo(Status.train_budget_overrun);
+        assertThat(finished.measurement().status()).isEqualTo(TrialStatus.train_budget_overrun);
     }
 
     @Test
@@ -227,7 +227,7 @@ class WorkerTest {
 
         // then the garbage did not stop it and the missing commit is a crash naming the commit
         assertThat(finished.attempt()).isEqualTo(2);
-        assertThat(finished.measurement().status()).isEqualTo(Status.crash);
+        assertThat(finished.measurement().status()).isEqualTo(TrialStatus.crash);
         assertThat(finished.measurement().feedback()).contains(missing);
     }
 

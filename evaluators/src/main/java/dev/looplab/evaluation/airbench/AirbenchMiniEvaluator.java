@@ -20,11 +20,11 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
-import dev.looplab.evaluation.Direction;
+import dev.looplab.trial.Direction;
 import dev.looplab.evaluation.EvaluationRequest;
 import dev.looplab.evaluation.Evaluator;
-import dev.looplab.evaluation.Measurement;
-import dev.looplab.evaluation.Status;
+import dev.looplab.trial.Measurement;
+import dev.looplab.trial.TrialStatus;
 import dev.looplab.evaluation.golf.GolfMiniEvaluator;
 import dev.looplab.evaluation.golf.ScoringProcess;
 import dev.looplab.evaluation.task.TaskDefinition;
@@ -151,12 +151,12 @@ public final class AirbenchMiniEvaluator implements Evaluator {
         v.metric("runs", runs);
         v.metric("gate_accuracy", task.gateAccuracy());
         if (request.trainTimedOut()) {
-            return v.fail(Status.train_budget_overrun, 0, String.format(Locale.ROOT,
+            return v.fail(TrialStatus.train_budget_overrun, 0, String.format(Locale.ROOT,
                     "training %d runs took longer than the %d s budget (%.1f s) and was stopped: train fewer epochs "
                             + "or a cheaper network", runs, task.trainBudgetSeconds(), request.trainSeconds()));
         }
         if (request.trainExitCode() != 0) {
-            return v.fail(Status.crash, 0, "training exited with code " + request.trainExitCode() + trainLogTail(request)
+            return v.fail(TrialStatus.crash, 0, "training exited with code " + request.trainExitCode() + trainLogTail(request)
                     + ": fix the error before tuning further");
         }
         List<String> missing = new ArrayList<>();
@@ -173,10 +173,10 @@ public final class AirbenchMiniEvaluator implements Evaluator {
             }
             codeBytes = Files.size(task.entryIn(request.recipeDir()));
         } catch (IOException e) {
-            return v.fail(Status.crash, 0, "cannot read the recipe or its artifacts: " + e.getMessage());
+            return v.fail(TrialStatus.crash, 0, "cannot read the recipe or its artifacts: " + e.getMessage());
         }
         if (!missing.isEmpty()) {
-            return v.fail(Status.crash, 0, "training exited 0 but wrote no " + String.join(", ", missing)
+            return v.fail(TrialStatus.crash, 0, "training exited 0 but wrote no " + String.join(", ", missing)
                     + " to LOOPLAB_OUT" + trainLogTail(request) + ": the recipe must train " + RUNS_ENV + "=" + runs
                     + " models and export each as model-<run>.bin");
         }
@@ -209,7 +209,7 @@ public final class AirbenchMiniEvaluator implements Evaluator {
             process = ScoringProcess.start(confined, request.recipeDir(), env);
         } catch (IOException e) {
             executor.shutdownNow();
-            return v.fail(Status.crash, artifactBytes, "cannot start the recipe in score mode: " + e.getMessage());
+            return v.fail(TrialStatus.crash, artifactBytes, "cannot start the recipe in score mode: " + e.getMessage());
         }
         try {
             Future<double[]> session = executor.submit(() -> accuracies(process, task.runs()));
@@ -217,14 +217,14 @@ public final class AirbenchMiniEvaluator implements Evaluator {
             try {
                 accuracy = session.get(task.evalBudgetSeconds(), TimeUnit.SECONDS);
             } catch (TimeoutException e) {
-                return v.fail(Status.eval_budget_overrun, artifactBytes, String.format(Locale.ROOT,
+                return v.fail(TrialStatus.eval_budget_overrun, artifactBytes, String.format(Locale.ROOT,
                         "classifying the %,d test images with %d models took longer than the %d s eval budget: "
                                 + "make the forward pass cheaper (narrower convs, no TTA_FLIP)",
                         data().testCount(), task.runs(), task.evalBudgetSeconds()));
             } catch (ExecutionException e) {
                 process.close();
                 String tail = GolfMiniEvaluator.lastLines(process.stderrTail(), 6);
-                return v.fail(Status.crash, artifactBytes, "score mode failed: " + e.getCause().getMessage()
+                return v.fail(TrialStatus.crash, artifactBytes, "score mode failed: " + e.getCause().getMessage()
                         + (tail.isEmpty() ? "" : "; recipe stderr:\n" + tail));
             }
             return v.judged(accuracy, artifactBytes);
@@ -313,7 +313,7 @@ public final class AirbenchMiniEvaluator implements Evaluator {
             metrics.put(name, value);
         }
 
-        Measurement fail(Status status, long artifactBytes, String feedback) {
+        Measurement fail(TrialStatus status, long artifactBytes, String feedback) {
             return measurement(status, null, artifactBytes, feedback);
         }
 
@@ -336,18 +336,18 @@ public final class AirbenchMiniEvaluator implements Evaluator {
                     .mapToObj(a -> String.format(Locale.ROOT, "%.4f", a)).collect(Collectors.joining(", "));
             double gate = task.gateAccuracy();
             if (mean < gate) {
-                return measurement(Status.gate_miss, null, artifactBytes, String.format(Locale.ROOT,
+                return measurement(TrialStatus.gate_miss, null, artifactBytes, String.format(Locale.ROOT,
                         "mean accuracy %.4f over %d seeds < gate %.4f (runs %s): disqualified; train longer (EPOCHS) "
                                 + "or widen the first conv (WIDTH1) before cutting time again.",
                         mean, runs, gate, perRun));
             }
-            return measurement(Status.scored, secondsPerRun, artifactBytes, String.format(Locale.ROOT,
+            return measurement(TrialStatus.scored, secondsPerRun, artifactBytes, String.format(Locale.ROOT,
                     "%.1f s of training per run (%.1f s for %d runs); mean accuracy %.4f over %d seeds >= gate %.4f "
                             + "(runs %s, margin %.4f).",
                     secondsPerRun, request.trainSeconds(), runs, mean, runs, gate, perRun, mean - gate));
         }
 
-        private Measurement measurement(Status status, Double score, long artifactBytes, String feedback) {
+        private Measurement measurement(TrialStatus status, Double score, long artifactBytes, String feedback) {
             double evalSeconds = (System.nanoTime() - startedNanos) / 1e9;
             return new Measurement(status, score, Direction.lower, metrics, request.trainSeconds(), evalSeconds,
                     artifactBytes, request.seed(), NAME, VERSION, data().fingerprint(), feedback);

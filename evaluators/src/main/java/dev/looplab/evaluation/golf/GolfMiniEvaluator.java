@@ -18,11 +18,11 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import dev.looplab.evaluation.Direction;
+import dev.looplab.trial.Direction;
 import dev.looplab.evaluation.EvaluationRequest;
 import dev.looplab.evaluation.Evaluator;
-import dev.looplab.evaluation.Measurement;
-import dev.looplab.evaluation.Status;
+import dev.looplab.trial.Measurement;
+import dev.looplab.trial.TrialStatus;
 import dev.looplab.evaluation.task.TaskDefinition;
 import dev.looplab.runtime.djl.DjlRuntime;
 
@@ -143,17 +143,17 @@ public final class GolfMiniEvaluator implements Evaluator {
         long started = System.nanoTime();
         Verdicts v = new Verdicts(request, started);
         if (request.trainTimedOut()) {
-            return v.fail(Status.train_budget_overrun, 0, String.format(Locale.ROOT,
+            return v.fail(TrialStatus.train_budget_overrun, 0, String.format(Locale.ROOT,
                     "training ran past its %d s budget (%.1f s) and was stopped: make the recipe stop itself earlier "
                             + "or do less per step", task.trainBudgetSeconds(), request.trainSeconds()));
         }
         Path model = request.outDir().resolve(MODEL_FILE);
         if (request.trainExitCode() != 0) {
-            return v.fail(Status.crash, 0, "training exited with code " + request.trainExitCode() + trainLogTail(request)
+            return v.fail(TrialStatus.crash, 0, "training exited with code " + request.trainExitCode() + trainLogTail(request)
                     + ": fix the error before tuning further");
         }
         if (!Files.isRegularFile(model)) {
-            return v.fail(Status.crash, 0, "training exited 0 but wrote no " + MODEL_FILE + " to LOOPLAB_OUT"
+            return v.fail(TrialStatus.crash, 0, "training exited 0 but wrote no " + MODEL_FILE + " to LOOPLAB_OUT"
                     + trainLogTail(request) + ": the recipe must export its weights before it exits");
         }
         Path entry = task.entryIn(request.recipeDir());
@@ -165,12 +165,12 @@ public final class GolfMiniEvaluator implements Evaluator {
             modelBytes = Files.size(model);
             source = Files.readString(entry, StandardCharsets.ISO_8859_1);
         } catch (IOException e) {
-            return v.fail(Status.crash, 0, "cannot read the recipe " + entry + " or its artifact: " + e.getMessage());
+            return v.fail(TrialStatus.crash, 0, "cannot read the recipe " + entry + " or its artifact: " + e.getMessage());
         }
         long artifactBytes = codeBytes + modelBytes;
         v.sizes(codeBytes, modelBytes);
         if (artifactBytes > task.artifactCapBytes()) {
-            return v.fail(Status.size_blocked, artifactBytes, String.format(Locale.ROOT,
+            return v.fail(TrialStatus.size_blocked, artifactBytes, String.format(Locale.ROOT,
                     "size %,d B > cap %,d B (code %,d B + %s %,d B): shrink D_MODEL or quantize harder",
                     artifactBytes, task.artifactCapBytes(), codeBytes, MODEL_FILE, modelBytes));
         }
@@ -201,7 +201,7 @@ public final class GolfMiniEvaluator implements Evaluator {
             process = ScoringProcess.start(confined, request.recipeDir(), env);
         } catch (IOException e) {
             executor.shutdownNow();
-            return v.fail(Status.crash, artifactBytes, "cannot start the recipe in score mode: " + e.getMessage());
+            return v.fail(TrialStatus.crash, artifactBytes, "cannot start the recipe in score mode: " + e.getMessage());
         }
         try {
             Future<Session> session = executor.submit(() -> runSession(process, window));
@@ -210,18 +210,18 @@ public final class GolfMiniEvaluator implements Evaluator {
                 s = session.get(task.evalBudgetSeconds(), TimeUnit.SECONDS);
             } catch (TimeoutException e) {
                 process.close();
-                return v.fail(Status.eval_budget_overrun, artifactBytes, String.format(Locale.ROOT,
+                return v.fail(TrialStatus.eval_budget_overrun, artifactBytes, String.format(Locale.ROOT,
                         "scoring the held-out slice took longer than the %d s eval budget and was stopped: "
                                 + "make the forward pass cheaper (fewer loops or layers)", task.evalBudgetSeconds()));
             } catch (ExecutionException e) {
                 process.close();
                 String tail = lastLines(process.stderrTail(), 6);
-                return v.fail(Status.crash, artifactBytes, "score mode failed: " + e.getCause().getMessage()
+                return v.fail(TrialStatus.crash, artifactBytes, "score mode failed: " + e.getCause().getMessage()
                         + (tail.isEmpty() ? "" : "; recipe stderr:\n" + tail));
             }
             if (s.causalityPosition >= 0) {
                 v.metric("causality_max_delta", s.causalityDelta);
-                return v.fail(Status.illegal, artifactBytes, String.format(Locale.ROOT,
+                return v.fail(TrialStatus.illegal, artifactBytes, String.format(Locale.ROOT,
                         "logits at position %d changed by %.3g when later bytes changed: the model peeks ahead "
                                 + "(keep the causal mask; position i may only see bytes 0..i)",
                         s.causalityPosition, s.causalityDelta));
@@ -360,7 +360,7 @@ public final class GolfMiniEvaluator implements Evaluator {
             metric("artifact_bytes", codeBytes + modelBytes);
         }
 
-        Measurement fail(Status status, long artifactBytes, String feedback) {
+        Measurement fail(TrialStatus status, long artifactBytes, String feedback) {
             return measurement(status, null, artifactBytes, feedback);
         }
 
@@ -378,10 +378,10 @@ public final class GolfMiniEvaluator implements Evaluator {
                     "val_bpb %.4f over %,d held-out bytes (%s the add-one bigram's %.4f); artifact %,d B of the %,d B cap.",
                     bpb, s.predicted, bpb < bigram ? "beats" : "worse than", bigram, artifactBytes,
                     task.artifactCapBytes());
-            return measurement(Status.scored, bpb, artifactBytes, feedback);
+            return measurement(TrialStatus.scored, bpb, artifactBytes, feedback);
         }
 
-        private Measurement measurement(Status status, Double score, long artifactBytes, String feedback) {
+        private Measurement measurement(TrialStatus status, Double score, long artifactBytes, String feedback) {
             double evalSeconds = (System.nanoTime() - startedNanos) / 1e9;
             return new Measurement(status, score, Direction.lower, metrics, request.trainSeconds(), evalSeconds,
                     artifactBytes, request.seed(), NAME, VERSION, data().fingerprint(), feedback);

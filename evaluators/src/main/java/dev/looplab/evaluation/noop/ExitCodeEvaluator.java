@@ -7,11 +7,11 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 
-import dev.looplab.evaluation.Direction;
+import dev.looplab.trial.Direction;
 import dev.looplab.evaluation.EvaluationRequest;
 import dev.looplab.evaluation.Evaluator;
-import dev.looplab.evaluation.Measurement;
-import dev.looplab.evaluation.Status;
+import dev.looplab.trial.Measurement;
+import dev.looplab.trial.TrialStatus;
 import dev.looplab.evaluation.task.TaskDefinition;
 
 /**
@@ -81,19 +81,19 @@ public final class ExitCodeEvaluator implements Evaluator {
     @Override
     public Measurement evaluate(EvaluationRequest request) {
         if (request.trainTimedOut()) {
-            return failed(request, Status.train_budget_overrun, String.format(Locale.ROOT,
+            return failed(request, TrialStatus.train_budget_overrun, String.format(Locale.ROOT,
                     "the command ran longer than the %d s budget (%.1f s) and was stopped: make it finish sooner or "
                             + "raise train_budget_seconds", task.trainBudgetSeconds(), request.trainSeconds()));
         }
         if (request.trainExitCode() != 0) {
-            return failed(request, Status.crash, "the command exited with code " + request.trainExitCode()
+            return failed(request, TrialStatus.crash, "the command exited with code " + request.trainExitCode()
                     + ": this task counts only exit code 0 as a success");
         }
-        return new Measurement(Status.scored, 0.0, Direction.lower, Map.of("exit_code", 0.0), request.trainSeconds(),
+        return new Measurement(TrialStatus.scored, 0.0, Direction.lower, Map.of("exit_code", 0.0), request.trainSeconds(),
                 0, 0, request.seed(), NAME, VERSION, EMPTY_SHA256, "the command exited with code 0");
     }
 
-    private Measurement failed(EvaluationRequest request, Status status, String feedback) {
+    private Measurement failed(EvaluationRequest request, TrialStatus status, String feedback) {
         return new Measurement(status, null, Direction.lower, Map.of("exit_code", (double) request.trainExitCode()),
                 request.trainSeconds(), 0, 0, request.seed(), NAME, VERSION, EMPTY_SHA256, feedback);
     }

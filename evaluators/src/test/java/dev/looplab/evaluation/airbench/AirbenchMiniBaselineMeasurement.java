@@ -10,7 +10,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.looplab.evaluation.EvaluationRequest;
-import dev.looplab.evaluation.Measurement;
+import dev.looplab.trial.Measurement;
 import dev.looplab.evaluation.task.TaskDefinition;
 
 /**

@@ -12,11 +12,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.looplab.evaluation.Direction;
+import dev.looplab.trial.Direction;
 import dev.looplab.evaluation.EvaluationRequest;
 import dev.looplab.evaluation.Evaluator;
-import dev.looplab.evaluation.Measurement;
-import dev.looplab.evaluation.Status;
+import dev.looplab.trial.Measurement;
+import dev.looplab.trial.TrialStatus;
 import dev.looplab.evaluation.task.TaskDefinition;
 
 /** Real recipes, real DJL, real child JVMs: each test trains and scores like a worker. */
@@ -46,7 +46,7 @@ class AirbenchMiniEvaluatorTest {
         Measurement m = evaluator.evaluate(request);
         System.out.printf("baseline: %s %s%n", m.feedback(), m.metrics());
         // then it passes the gate and its score is the training wallclock per run
-        assertThat(m.status()).as(m.feedback()).isEqualTo(Status.scored);
+        assertThat(m.status()).as(m.feedback()).isEqualTo(TrialStatus.scored);
         assertThat(m.direction()).isEqualTo(Direction.lower);
         assertThat(m.score()).isEqualTo(request.trainSeconds() / task.runs()).isBetween(1.0, (double) task.trainBudgetSeconds());
         assertThat(m.metrics().get("accuracy_mean")).isGreaterThanOrEqualTo(task.gateAccuracy()).isLessThan(1.0);
@@ -79,7 +79,7 @@ class AirbenchMiniEvaluatorTest {
         // when evaluated
         Measurement m = evaluator.evaluate(request);
         // then it is disqualified, without a score, and the feedback names the gate and what to do
-        assertThat(m.status()).as(m.feedback()).isEqualTo(Status.gate_miss);
+        assertThat(m.status()).as(m.feedback()).isEqualTo(TrialStatus.gate_miss);
         assertThat(m.score()).isNull();
         assertThat(m.metrics().get("accuracy_mean")).isLessThan(task.gateAccuracy());
         assertThat(m.feedback())
@@ -120,7 +120,7 @@ class AirbenchMiniEvaluatorTest {
         Measurement m = evaluator.evaluate(request);
         // then it is a crash whose feedback carries the recipe's own message
         assertThat(request.trainExitCode()).isNotZero();
-        assertThat(m.status()).isEqualTo(Status.crash);
+        assertThat(m.status()).isEqualTo(TrialStatus.crash);
         assertThat(m.score()).isNull();
         assertThat(m.feedback()).contains("exited with code").contains("DEPTH must be 1..3");
     }
@@ -139,7 +139,7 @@ class AirbenchMiniEvaluatorTest {
         // when evaluated
         Measurement m = evaluator.evaluate(new EvaluationRequest(recipe, out, work, 0, false, 30, 4));
         // then score mode's failure is a crash with its stderr
-        assertThat(m.status()).as(m.feedback()).isEqualTo(Status.crash);
+        assertThat(m.status()).as(m.feedback()).isEqualTo(TrialStatus.crash);
         assertThat(m.feedback()).contains("score mode failed").contains("is not an airbench-mini model");
     }
 
@@ -152,13 +152,13 @@ class AirbenchMiniEvaluatorTest {
         Files.writeString(out.resolve(AirbenchMiniEvaluator.TRAIN_LOG), "run 0\njava.lang.OutOfMemoryError: boom\n");
         // when evaluated, then each way of failing gets its status and a reason
         Measurement crashed = evaluator.evaluate(new EvaluationRequest(recipe, out, work, 1, false, 3, 1));
-        assertThat(crashed.status()).isEqualTo(Status.crash);
+        assertThat(crashed.status()).isEqualTo(TrialStatus.crash);
         assertThat(crashed.feedback()).contains("exited with code 1").contains("OutOfMemoryError: boom");
         Measurement partial = evaluator.evaluate(new EvaluationRequest(recipe, out, work, 0, false, 3, 1));
-        assertThat(partial.status()).isEqualTo(Status.crash);
+        assertThat(partial.status()).isEqualTo(TrialStatus.crash);
         assertThat(partial.feedback()).contains("wrote no model-1.bin, model-2.bin").contains("LOOPLAB_RUNS=3");
         Measurement late = evaluator.evaluate(new EvaluationRequest(recipe, out, work, -1, true, 400, 1));
-        assertThat(late.status()).isEqualTo(Status.train_budget_overrun);
+        assertThat(late.status()).isEqualTo(TrialStatus.train_budget_overrun);
         assertThat(late.feedback()).contains(task.trainBudgetSeconds() + " s budget");
     }
 

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.looplab.evaluation.EvaluationRequest;
-import dev.looplab.evaluation.Measurement;
-import dev.looplab.evaluation.Status;
+import dev.looplab.trial.Measurement;
+import dev.looplab.trial.TrialStatus;
 import dev.looplab.evaluation.task.TaskDefinition;
 
 /**
@@ -40,7 +40,7 @@ class GolfMiniBaselineMeasurement {
             System.out.printf(Locale.ROOT, "budget %s s: %s %s train %.1f s eval %.1f s%n", budget, m.status(),
                     m.feedback(), m.trainSeconds(), m.evalSeconds());
             // then it is scored
-            assertThat(m.status()).as(m.feedback()).isEqualTo(Status.scored);
+            assertThat(m.status()).as(m.feedback()).isEqualTo(TrialStatus.scored);
         }
     }
 }

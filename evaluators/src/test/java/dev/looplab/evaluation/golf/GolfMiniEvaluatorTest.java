@@ -13,8 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.looplab.evaluation.EvaluationRequest;
 import dev.looplab.evaluation.Evaluator;
-import dev.looplab.evaluation.Measurement;
-import dev.looplab.evaluation.Status;
+import dev.looplab.trial.Measurement;
+import dev.looplab.trial.TrialStatus;
 import dev.looplab.evaluation.task.TaskDefinition;
 
 /** Real recipes, real DJL, real child JVMs: each test trains (briefly) and scores like a worker. */
@@ -45,7 +45,7 @@ class GolfMiniEvaluatorTest {
         System.out.printf("baseline (30 s): %s unigram %.4f %s%n", m.feedback(), unigram, m.metrics());
         // then it is scored in bits per byte, better than uniform; beating the unigram (about 4.8 bpb) needs
         // a few hundred steps, more than a 30 s budget gives on a busy two-core machine
-        assertThat(m.status()).as(m.feedback()).isEqualTo(Status.scored);
+        assertThat(m.status()).as(m.feedback()).isEqualTo(TrialStatus.scored);
         assertThat(m.score()).isLessThan(8.0);
         assertThat(m.metrics().get("eval_bytes")).isEqualTo(GolfMiniData.HELD_OUT_BYTES - 1.0);
         assertThat(m.metrics().get("val_loss_nats")).isCloseTo(m.score() * Math.log(2), org.assertj.core.data.Offset.offset(1e-9));
@@ -71,8 +71,8 @@ class GolfMiniEvaluatorTest {
         Measurement a = evaluator.evaluate(first);
         Measurement b = evaluator.evaluate(second);
         // then the artifacts and the scores are identical, bit for bit
-        assertThat(a.status()).as(a.feedback()).isEqualTo(Status.scored);
-        assertThat(b.status()).as(b.feedback()).isEqualTo(Status.scored);
+        assertThat(a.status()).as(a.feedback()).isEqualTo(TrialStatus.scored);
+        assertThat(b.status()).as(b.feedback()).isEqualTo(TrialStatus.scored);
         assertThat(Files.readAllBytes(second.outDir().resolve("model.bin")))
                 .isEqualTo(Files.readAllBytes(first.outDir().resolve("model.bin")));
         assertThat(Double.doubleToLongBits(b.score())).isEqualTo(Double.doubleToLongBits(a.score()));
@@ -96,7 +96,7 @@ class GolfMiniEvaluatorTest {
         // then it trains the same steps and lands on the same model and score, bit for bit
         System.out.printf("budgeted run: %d of %d planned steps, bpb %s; replay bpb %s%n", trained, planned,
                 a.score(), b.score());
-        assertThat(a.status()).as(a.feedback()).isEqualTo(Status.scored);
+        assertThat(a.status()).as(a.feedback()).isEqualTo(TrialStatus.scored);
         assertThat(RecipeTraining.lastMetric(work.resolve("b"), "train_steps")).isEqualTo(trained);
         assertThat(Files.readAllBytes(replay.outDir().resolve("model.bin")))
                 .isEqualTo(Files.readAllBytes(original.outDir().resolve("model.bin")));
@@ -113,7 +113,7 @@ class GolfMiniEvaluatorTest {
         // when evaluated
         Measurement m = evaluator.evaluate(request);
         // then the causality probe catches it before any score
-        assertThat(m.status()).as(m.feedback()).isEqualTo(Status.illegal);
+        assertThat(m.status()).as(m.feedback()).isEqualTo(TrialStatus.illegal);
         assertThat(m.score()).isNull();
         assertThat(m.feedback()).contains("the model peeks ahead");
         assertThat(m.metrics().get("causality_max_delta")).isGreaterThan(GolfMiniEvaluator.CAUSALITY_TOLERANCE);
@@ -131,7 +131,7 @@ class GolfMiniEvaluatorTest {
         Measurement m = evaluator.evaluate(new EvaluationRequest(recipe, out, work, 0, false, 10, 1));
         // then it is size_blocked with the numbers and the fix
         long expected = 1_000_000 + Files.size(recipe.resolve("Recipe.java"));
-        assertThat(m.status()).isEqualTo(Status.size_blocked);
+        assertThat(m.status()).isEqualTo(TrialStatus.size_blocked);
         assertThat(m.artifactBytes()).isEqualTo(expected);
         assertThat(m.feedback()).contains(String.format(java.util.Locale.ROOT, "size %,d B > cap 1,000,000 B", expected))
                 .contains("shrink D_MODEL or quantize harder");
@@ -145,13 +145,13 @@ class GolfMiniEvaluatorTest {
         Files.writeString(out.resolve(GolfMiniEvaluator.TRAIN_LOG), "step 1\njava.lang.OutOfMemoryError: boom\n");
         // when evaluated, then each gets its status and a reason
         Measurement crashed = evaluator.evaluate(new EvaluationRequest(recipe, out, work, 1, false, 3, 1));
-        assertThat(crashed.status()).isEqualTo(Status.crash);
+        assertThat(crashed.status()).isEqualTo(TrialStatus.crash);
         assertThat(crashed.feedback()).contains("exited with code 1").contains("OutOfMemoryError: boom");
         Measurement noModel = evaluator.evaluate(new EvaluationRequest(recipe, out, work, 0, false, 3, 1));
-        assertThat(noModel.status()).isEqualTo(Status.crash);
+        assertThat(noModel.status()).isEqualTo(TrialStatus.crash);
         assertThat(noModel.feedback()).contains("wrote no model.bin");
         Measurement late = evaluator.evaluate(new EvaluationRequest(recipe, out, work, -1, true, 95, 1));
-        assertThat(late.status()).isEqualTo(Status.train_budget_overrun);
+        assertThat(late.status()).isEqualTo(TrialStatus.train_budget_overrun);
         assertThat(late.feedback()).contains("90 s budget");
     }
 
@@ -168,7 +168,7 @@ class GolfMiniEvaluatorTest {
         // when evaluated
         Measurement m = impatient.evaluate(new EvaluationRequest(recipe, out, work, 0, false, 10, 1));
         // then it is an eval budget overrun
-        assertThat(m.status()).as(m.feedback()).isEqualTo(Status.eval_budget_overrun);
+        assertThat(m.status()).as(m.feedback()).isEqualTo(TrialStatus.eval_budget_overrun);
         assertThat(m.feedback()).contains("1 s eval budget");
     }
 

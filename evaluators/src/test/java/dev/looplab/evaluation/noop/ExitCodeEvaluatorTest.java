@@ -12,8 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.looplab.evaluation.EvaluationRequest;
 import dev.looplab.evaluation.Evaluator;
-import dev.looplab.evaluation.Measurement;
-import dev.looplab.evaluation.Status;
+import dev.looplab.trial.Measurement;
+import dev.looplab.trial.TrialStatus;
 import dev.looplab.evaluation.task.TaskDefinition;
 
 class ExitCodeEvaluatorTest {
@@ -24,7 +24,7 @@ class ExitCodeEvaluatorTest {
 
         Measurement m = evaluator.evaluate(new EvaluationRequest(dir, dir, dir, 0, false, 0.02, 7));
 
-        assertThat(m.status()).isEqualTo(Status.scored);
+        assertThat(m.status()).isEqualTo(TrialStatus.scored);
         assertThat(m.score()).isEqualTo(0.0);
         assertThat(m.trainSeconds()).isEqualTo(0.02);
         assertThat(m.seed()).isEqualTo(7);
@@ -38,10 +38,10 @@ class ExitCodeEvaluatorTest {
         Measurement crashed = evaluator.evaluate(new EvaluationRequest(dir, dir, dir, 3, false, 0.1, 1));
         Measurement overran = evaluator.evaluate(new EvaluationRequest(dir, dir, dir, 137, true, 31, 1));
 
-        assertThat(crashed.status()).isEqualTo(Status.crash);
+        assertThat(crashed.status()).isEqualTo(TrialStatus.crash);
         assertThat(crashed.score()).isNull();
         assertThat(crashed.feedback()).contains("exited with code 3");
-        assertThat(overran.status()).isEqualTo(Status.train_budget_overrun);
+        assertThat(overran.status()).isEqualTo(TrialStatus.train_budget_overrun);
         assertThat(overran.feedback()).contains("30 s budget");
     }
 

@@ -1,5 +1,7 @@
 package dev.looplab.lineage.importer;
 
+import dev.looplab.trial.TrialStatus;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,12 +29,14 @@ final class ArrBlackboard {
      * disqualified is ARR's accuracy gate (CIFAR mean accuracy over seeds below 0.96), not a legality probe, so
      * gate_miss. harness_abort is the harness failing, not the recipe, so worker_lost rather than crash.
      */
-    static final Map<String, String> STATUSES = Map.ofEntries(
-            Map.entry("keep", "keep"), Map.entry("discard", "discard"), Map.entry("crash", "crash"),
-            Map.entry("size_blocked", "size_blocked"), Map.entry("preflight_crash", "preflight_reject"),
-            Map.entry("eval_budget_overrun", "eval_budget_overrun"),
-            Map.entry("train_budget_overrun", "train_budget_overrun"), Map.entry("disqualified", "gate_miss"),
-            Map.entry("harness_abort", "worker_lost"), Map.entry("baseline", "keep"));
+    static final Map<String, TrialStatus> STATUSES = Map.ofEntries(
+            Map.entry("keep", TrialStatus.keep), Map.entry("discard", TrialStatus.discard),
+            Map.entry("crash", TrialStatus.crash), Map.entry("size_blocked", TrialStatus.size_blocked),
+            Map.entry("preflight_crash", TrialStatus.preflight_reject),
+            Map.entry("eval_budget_overrun", TrialStatus.eval_budget_overrun),
+            Map.entry("train_budget_overrun", TrialStatus.train_budget_overrun),
+            Map.entry("disqualified", TrialStatus.gate_miss), Map.entry("harness_abort", TrialStatus.worker_lost),
+            Map.entry("baseline", TrialStatus.keep));
 
     // Columns every ARR results.tsv has; the others are the task's own (val_bpb, accuracy, CORE, ...).
     private static final Set<String> BOOKKEEPING = Set.of("exp_id", "timestamp", "specialist", "parent_exp",
@@ -43,7 +47,6 @@ final class ArrBlackboard {
     private static final List<String[]> SCORES = List.of(new String[] {"val_bpb", "lower"},
             new String[] {"core", "higher"}, new String[] {"accuracy", "higher"}, new String[] {"acc", "higher"},
             new String[] {"val_loss", "lower"});
-    private static final Set<String> UNSCORED = Set.of("crash", "preflight_reject", "size_blocked", "worker_lost");
 
     private ArrBlackboard() {
     }
@@ -85,7 +88,7 @@ final class ArrBlackboard {
                         + seen.get(expId) + "; the first row is kept"));
                 continue;
             }
-            String status = STATUSES.get(sourceStatus);
+            TrialStatus status = STATUSES.get(sourceStatus);
             if (status == null) {
                 skipped.add(new SkippedRow(RESULTS, row.line(), "status '" + row.get("status") + "' of " + expId
                         + " is not an ARR status (" + String.join(", ", STATUSES.keySet().stream().sorted().toList())
@@ -119,7 +122,7 @@ final class ArrBlackboard {
             root = rootCandidate.trial();
         } else {
             root = new SourceTrial("root", null, 0, "baseline", "all",
-                    "Baseline of the imported ARR history; its code and score are unknown", null, "baseline", "keep",
+                    "Baseline of the imported ARR history; its code and score are unknown", null, "baseline", TrialStatus.keep,
                     null, Map.of(), Map.of(), null, null, results(dir) + " has no baseline row", null, null,
                     "no baseline row in " + RESULTS);
             warnings.add(RESULTS + " has no row with status baseline; the root is an empty commit saying the"
@@ -164,7 +167,7 @@ final class ArrBlackboard {
                 t.deltaVsBest(), t.feedback(), t.time(), t.files(), t.code());
     }
 
-    private static SourceTrial trial(Tsv.Row row, String expId, String sourceStatus, String status, String[] score,
+    private static SourceTrial trial(Tsv.Row row, String expId, String sourceStatus, TrialStatus status, String[] score,
             Path dir, Map<String, Path> snapshots, List<String> warnings) {
         Map<String, Object> metrics = new LinkedHashMap<>();
         row.values().forEach((column, value) -> {
@@ -174,7 +177,8 @@ final class ArrBlackboard {
         });
         metrics.put("source_status", sourceStatus);
         Double scoreValue = null;
-        if (score != null && !UNSCORED.contains(status)) {
+        if (score != null && status != TrialStatus.crash && status != TrialStatus.preflight_reject
+                && status != TrialStatus.size_blocked && status != TrialStatus.worker_lost) {
             scoreValue = SourceValues.number(row.get(score[0]));
         }
         String specialist = row.has("specialist") ? row.get("specialist") : "unknown";

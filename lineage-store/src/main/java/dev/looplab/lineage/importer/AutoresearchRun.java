@@ -1,5 +1,7 @@
 package dev.looplab.lineage.importer;
 
+import dev.looplab.trial.TrialStatus;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +37,8 @@ final class AutoresearchRun {
     static final String RESULTS = "results.tsv";
     static final String BRANCHES = "refs/heads/autoresearch/";
 
-    private static final Map<String, String> STATUSES = Map.of("keep", "keep", "discard", "discard", "crash", "crash");
+    private static final Map<String, TrialStatus> STATUSES = Map.of("keep", TrialStatus.keep, "discard",
+            TrialStatus.discard, "crash", TrialStatus.crash);
 
     private AutoresearchRun() {
     }
@@ -71,7 +74,7 @@ final class AutoresearchRun {
                                 + "' is not a hex commit hash"));
                         continue;
                     }
-                    String status = STATUSES.get(sourceStatus);
+                    TrialStatus status = STATUSES.get(sourceStatus);
                     if (status == null) {
                         skipped.add(new SkippedRow(RESULTS, row.line(), "status '" + row.get("status") + "' of "
                                 + commit + " is not keep, discard or crash"));
@@ -98,9 +101,9 @@ final class AutoresearchRun {
                     });
                     metrics.put("source_status", sourceStatus);
                     // autoresearch logs a crash as val_bpb 0.000000: no score, not a perfect one
-                    Double score = status.equals("crash") || (valBpb != null && valBpb == 0.0) ? null : valBpb;
+                    Double score = status == TrialStatus.crash || (valBpb != null && valBpb == 0.0) ? null : valBpb;
                     Code code = code(repo, walk, commit, warnings, row.line());
-                    if (status.equals("keep") && code.commit() != null && !walk.isMergedInto(code.commit(), branchTip)) {
+                    if (status == TrialStatus.keep && code.commit() != null && !walk.isMergedInto(code.commit(), branchTip)) {
                         warnings.add(RESULTS + ":" + row.line() + ": kept commit " + commit + " is not on " + branch
                                 + "; it is imported as kept all the same");
                     }
@@ -110,7 +113,7 @@ final class AutoresearchRun {
                             null, sourceStatus, status, score, metrics, Map.copyOf(row.values()), null, null,
                             row.has("description") ? row.get("description") : null, code.time(), code.files(),
                             code.what()));
-                    if (tip == null || status.equals("keep")) {
+                    if (tip == null || status == TrialStatus.keep) {
                         tip = sourceId;
                     }
                 }

@@ -4,6 +4,9 @@ import dev.looplab.lineage.LineageStore;
 import dev.looplab.lineage.SnapshotSpec;
 import dev.looplab.lineage.TrialCommit;
 import dev.looplab.lineage.TrialInfo;
+import dev.looplab.lineage.note.OutcomeNote;
+import dev.looplab.trial.Direction;
+import dev.looplab.trial.TrialStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -31,9 +34,6 @@ public final class HistoryImporter {
     public static final String CODE = "Looplab-Code";
 
     private static final Pattern NOT_ID = Pattern.compile("[^A-Za-z0-9._-]");
-    private static final Set<String> LOOPLAB_STATUSES = Set.of("keep", "discard", "crash", "preflight_reject",
-            "size_blocked", "train_budget_overrun", "eval_budget_overrun", "gate_miss", "illegal", "worker_lost",
-            "scored");
 
     private HistoryImporter() {
     }
@@ -132,8 +132,9 @@ public final class HistoryImporter {
         }
 
         private void record(SourceTrial source) {
-            if (!LOOPLAB_STATUSES.contains(source.status())) {
-                throw new IllegalStateException("reader mapped " + source.sourceId() + " to unknown status " + source.status());
+            if (source.status() == null || !source.status().isFinal()) {
+                throw new IllegalStateException("reader mapped " + source.sourceId() + " to " + source.status()
+                        + ", which is not a recorded status");
             }
             String trialId = trialId(source);
             if (trialId == null) {
@@ -163,7 +164,7 @@ public final class HistoryImporter {
                     source.line(), source.specialist(), source.surface(), source.hypothesis(), source.expectedDelta(),
                     source.status(), source.sourceStatus(), source.score(), deltaVsParent, deltaVsBest, source.metrics(),
                     source.trainSeconds(), source.feedback(), source.files() != null, commit.commitId(), time);
-            String note = noteText(trial, source).strip() + "\n\n```json\n" + noteJson(trial, source) + "\n```\n";
+            String note = note(trial, source).render();
             // A repeated import leaves the notes history alone when nothing changed.
             if (!store.outcomeNote(trialId).map(note::equals).orElse(false)) {
                 store.putOutcomeNote(trialId, note);
@@ -171,7 +172,7 @@ public final class HistoryImporter {
             bySource.put(source.sourceId(), trial);
             trials.add(trial);
             // The source judged keep against its own best at the time, so the last kept experiment is the best.
-            if (trial.status().equals("keep")) {
+            if (trial.status() == TrialStatus.keep) {
                 best = trial;
             }
         }
@@ -198,54 +199,14 @@ public final class HistoryImporter {
             return history.format() == ImportFormat.arr ? ArrBlackboard.RESULTS : AutoresearchRun.RESULTS;
         }
 
-        private String noteText(ImportedTrial t, SourceTrial source) {
-            StringBuilder text = new StringBuilder();
-            text.append("Outcome of trial ").append(t.trialId()).append(": ").append(t.status())
-                    .append(" (imported; ").append(history.format()).append(" status ").append(t.sourceStatus())
-                    .append(")\n");
-            if (t.score() != null) {
-                text.append(String.format(Locale.ROOT, "score: %.6f %s (%s is better)%n", t.score(),
-                        history.scoreName(), history.direction()));
-            }
-            if (t.deltaVsParent() != null) {
-                text.append(String.format(Locale.ROOT, "delta vs parent %s: %+.6f%n", t.parentTrialId(), t.deltaVsParent()));
-            }
-            if (t.deltaVsBest() != null) {
-                text.append(String.format(Locale.ROOT, "delta vs best: %+.6f%n", t.deltaVsBest()));
-            }
-            if (t.feedback() != null && !t.feedback().isBlank()) {
-                text.append("feedback: ").append(t.feedback()).append('\n');
-            }
-            text.append("imported from ").append(history.sourceKey()).append(source.line() > 0
-                    ? ", " + resultsFile() + " line " + source.line() : "").append(" (").append(source.sourceId())
-                    .append(")\n");
-            text.append(t.codeKnown() ? "code: " + source.code() : "code unknown: " + source.code()
-                    + "; the commit holds only " + SnapshotSpec.CODE_UNKNOWN_FILE + ", its parent link is kept").append('\n');
-            return text.toString();
-        }
-
-        private String noteJson(ImportedTrial t, SourceTrial source) {
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("trial", t.trialId());
-            json.put("status", t.status());
-            json.put("score", t.score());
-            json.put("direction", history.direction());
-            json.put("deltaVsParent", t.deltaVsParent());
-            json.put("deltaVsBest", t.deltaVsBest());
-            json.put("metrics", t.metrics());
-            json.put("trainSeconds", t.trainSeconds());
-            json.put("evaluator", "imported:" + history.format());
-            Map<String, Object> imported = new LinkedHashMap<>();
-            imported.put("format", history.format().name());
-            imported.put("source", history.sourceKey());
-            imported.put("sourceId", source.sourceId());
-            imported.put("sourceStatus", source.sourceStatus());
-            imported.put("line", source.line());
-            imported.put("codeKnown", t.codeKnown());
-            imported.put("code", source.code());
-            imported.put("row", new java.util.TreeMap<>(source.raw()));
-            json.put("imported", imported);
-            return NoteJson.write(json);
+        private OutcomeNote note(ImportedTrial t, SourceTrial source) {
+            OutcomeNote.Imported imported = new OutcomeNote.Imported(history.format().name(), history.sourceKey(),
+                    source.sourceId(), source.sourceStatus(), history.scoreName(), resultsFile(), source.line(),
+                    t.codeKnown(), source.code(), source.raw());
+            return new OutcomeNote(t.trialId(), t.status(), t.score(),
+                    history.direction() == null ? null : Direction.valueOf(history.direction()), t.parentTrialId(),
+                    t.deltaVsParent(), t.deltaVsBest(), t.metrics(), t.trainSeconds(), null, null, null,
+                    "imported:" + history.format(), null, null, null, null, null, null, t.feedback(), null, imported);
         }
     }
 }

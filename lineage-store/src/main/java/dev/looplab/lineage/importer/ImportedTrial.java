@@ -1,5 +1,7 @@
 package dev.looplab.lineage.importer;
 
+import dev.looplab.trial.TrialStatus;
+
 import java.time.Instant;
 import java.util.Map;
 
@@ -14,7 +16,7 @@ import java.util.Map;
  * @param commitId the trial's commit in the lineage
  */
 public record ImportedTrial(String trialId, String parentTrialId, String sourceId, int line, String specialist,
-        String surface, String hypothesis, Double expectedDelta, String status, String sourceStatus, Double score,
+        String surface, String hypothesis, Double expectedDelta, TrialStatus status, String sourceStatus, Double score,
         Double deltaVsParent, Double deltaVsBest, Map<String, Object> metrics, Double trainSeconds, String feedback,
         boolean codeKnown, String commitId, Instant time) {
 }

@@ -1,5 +1,7 @@
 package dev.looplab.lineage.importer;
 
+import dev.looplab.trial.TrialStatus;
+
 import java.time.Instant;
 import java.util.Map;
 
@@ -13,7 +15,7 @@ import java.util.Map;
  * @param code where the files came from, or why they are unknown, in a phrase
  */
 record SourceTrial(String sourceId, String parentSourceId, int line, String specialist, String surface,
-        String hypothesis, Double expectedDelta, String sourceStatus, String status, Double score,
+        String hypothesis, Double expectedDelta, String sourceStatus, TrialStatus status, Double score,
         Map<String, Object> metrics, Map<String, String> raw, Double trainSeconds, Double deltaVsBest,
         String feedback, Instant time, Map<String, byte[]> files, String code) {
 }

@@ -1,5 +1,7 @@
 package dev.looplab.lineage.importer;
 
+import dev.looplab.trial.TrialStatus;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -96,9 +98,9 @@ class ArrImportTest {
 
             Map<String, ImportedTrial> trials = byId(report);
             assertThat(trials.values().stream().collect(Collectors.toMap(ImportedTrial::sourceStatus,
-                    ImportedTrial::status, (a, b) -> a))).containsAllEntriesOf(Map.of("baseline", "keep", "keep", "keep",
-                    "discard", "discard", "crash", "crash", "preflight_crash", "preflight_reject",
-                    "disqualified", "gate_miss", "harness_abort", "worker_lost", "size_blocked", "size_blocked"));
+                    ImportedTrial::status, (a, b) -> a))).containsAllEntriesOf(Map.of("baseline", TrialStatus.keep, "keep", TrialStatus.keep,
+                    "discard", TrialStatus.discard, "crash", TrialStatus.crash, "preflight_crash", TrialStatus.preflight_reject,
+                    "disqualified", TrialStatus.gate_miss, "harness_abort", TrialStatus.worker_lost, "size_blocked", TrialStatus.size_blocked));
             assertThat(trials.get("pg-exp004").score()).as("a crash has no score, not 0").isNull();
             assertThat(trials.get("pg-exp006").score()).isEqualTo(1.2100);
             assertThat(trials.get("pg-exp006").metrics()).containsEntry("source_status", "disqualified")

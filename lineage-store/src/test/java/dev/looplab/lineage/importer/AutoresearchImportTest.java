@@ -1,5 +1,7 @@
 package dev.looplab.lineage.importer;
 
+import dev.looplab.trial.TrialStatus;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -76,7 +78,7 @@ class AutoresearchImportTest {
             assertThat(store.children(ids.get(1))).extracting(TrialInfo::trialId)
                     .containsExactlyInAnyOrder(ids.get(2), ids.get(3), ids.get(4));
             assertThat(report.trials()).extracting(ImportedTrial::status)
-                    .containsExactly("keep", "keep", "discard", "crash", "keep");
+                    .containsExactly(TrialStatus.keep, TrialStatus.keep, TrialStatus.discard, TrialStatus.crash, TrialStatus.keep);
             assertThat(report.direction()).isEqualTo("lower");
             assertThat(report.bestScore()).isEqualTo(0.9901);
         }

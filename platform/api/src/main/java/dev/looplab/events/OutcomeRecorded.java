@@ -1,5 +1,7 @@
 package dev.looplab.events;
 
+import dev.looplab.trial.TrialStatus;
+
 /**
  * What the platform recorded for a proposal, on {@code looplab.outcomes}, keyed by campaign.
  * A refused proposal has no {@code trialId} (unknown task or parent) or a trial with status
@@ -13,7 +15,7 @@ public record OutcomeRecorded(
         String task,
         String specialist,
         String parentTrial,
-        String status,
+        TrialStatus status,
         Double score,
         Double deltaVsParent,
         Double deltaVsBest,

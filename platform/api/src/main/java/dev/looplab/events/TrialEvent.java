@@ -1,6 +1,6 @@
 package dev.looplab.events;
 
-import dev.looplab.evaluation.Measurement;
+import dev.looplab.trial.Measurement;
 
 import java.util.List;
 

@@ -1,8 +1,8 @@
 package dev.looplab.platform;
 
-import dev.looplab.evaluation.Direction;
-import dev.looplab.evaluation.Measurement;
-import dev.looplab.evaluation.Status;
+import dev.looplab.trial.Direction;
+import dev.looplab.trial.Measurement;
+import dev.looplab.trial.TrialStatus;
 import dev.looplab.events.Json;
 import dev.looplab.events.Proposal;
 import dev.looplab.events.RunRequest;
@@ -94,7 +94,7 @@ class ReplayAndNoiseFloorTest {
         JsonPath kept = awaitStatus(large, "keep");
         assertThat(kept.getString("keepRule")).isEqualTo("2sigma");
         assertThat(lineage.store(TASK).outcomeNote(large)).hasValueSatisfying(note -> assertThat(note)
-                .contains("environment: ").contains("cpu Test CPU").contains("\"planned_steps\" : \"120\""));
+                .contains("environment: ").contains("cpu Test CPU").contains("\"planned_steps\": \"120\""));
 
         // and: a noise run never becomes the best, and its note is appended on the root's commit
         assertThat(lineage.store(TASK).note(LineageStore.REPLAY_NOTES, rootCommit)).hasValueSatisfying(note ->
@@ -179,7 +179,7 @@ class ReplayAndNoiseFloorTest {
     }
 
     private void finish(String trialId, double score, Map<String, String> env) throws Exception {
-        Measurement m = new Measurement(Status.scored, score, Direction.lower, Map.of("val_bpb", score), 30, 2, 1000,
+        Measurement m = new Measurement(TrialStatus.scored, score, Direction.lower, Map.of("val_bpb", score), 30, 2, 1000,
                 1337, "golf-mini-bpb", "test", "abc", String.format(Locale.ROOT, "val_bpb %.4f.", score));
         TrialEvent finished = new TrialEvent(TrialEvent.SCHEMA, trialId, 1, TrialEvent.Type.FINISHED, "test-worker",
                 System.currentTimeMillis(), null, m, List.of(), null, env);

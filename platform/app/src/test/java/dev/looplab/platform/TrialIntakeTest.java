@@ -1,8 +1,9 @@
 package dev.looplab.platform;
 
-import dev.looplab.evaluation.Direction;
-import dev.looplab.evaluation.Measurement;
-import dev.looplab.evaluation.Status;
+import dev.looplab.trial.Direction;
+import dev.looplab.trial.Measurement;
+import dev.looplab.trial.TrialStatus;
+import dev.looplab.lineage.note.OutcomeNote;
 import dev.looplab.events.ArtifactRef;
 import dev.looplab.events.Json;
 import dev.looplab.events.Proposal;
@@ -140,7 +141,7 @@ class TrialIntakeTest {
         send(proposal(id, root, "Worker events are recorded once.", lrDiff(root)));
         String trialId = awaitTrial(id);
 
-        Measurement measurement = new Measurement(Status.scored, 2.5, Direction.lower, Map.of("val_bpb", 2.5),
+        Measurement measurement = new Measurement(TrialStatus.scored, 2.5, Direction.lower, Map.of("val_bpb", 2.5),
                 10, 2, 12345, 1337, "golf-mini", "test", "abc", "val_bpb 2.5000.");
         TrialEvent finished = new TrialEvent(TrialEvent.SCHEMA, trialId, 1, TrialEvent.Type.FINISHED, "test-worker",
                 System.currentTimeMillis(), null, measurement,
@@ -155,6 +156,19 @@ class TrialIntakeTest {
         assertThat(trial.getList("artifacts")).hasSize(1);
         assertThat(lineage.store("golf-mini").outcomeNote(trialId)).hasValueSatisfying(note ->
                 assertThat(note).contains("Outcome of trial " + trialId).contains("2.500000"));
+
+        // and: the note the platform wrote reads back whole, and the lineage index sees the row's status and score
+        OutcomeNote note = OutcomeNote.parse(lineage.store("golf-mini").outcomeNote(trialId).orElseThrow());
+        assertThat(note.status().name()).isEqualTo(trial.getString("status"));
+        assertThat(note.score()).isEqualTo(2.5);
+        assertThat(note.parentTrial()).isEqualTo(root);
+        assertThat(note.metrics()).containsEntry("val_bpb", 2.5);
+        assertThat(note.artifacts()).containsExactly(new ArtifactRef("model.bin", "sha256/00", 10, "00"));
+        assertThat(note.worker()).isEqualTo("test-worker");
+        assertThat(lineage.store("golf-mini").chainRows(trialId)).last().satisfies(row -> {
+            assertThat(row.status()).isEqualTo(note.status());
+            assertThat(row.score()).isEqualTo(2.5);
+        });
     }
 
     // ---- helpers

@@ -1,6 +1,6 @@
 package dev.looplab.proposer.campaign;
 
-import dev.looplab.evaluation.Direction;
+import dev.looplab.trial.Direction;
 import dev.looplab.events.Json;
 import dev.looplab.events.OutcomeRecorded;
 import dev.looplab.events.Proposal;

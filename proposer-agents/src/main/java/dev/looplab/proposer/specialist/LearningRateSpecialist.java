@@ -1,6 +1,6 @@
 package dev.looplab.proposer.specialist;
 
-import dev.looplab.evaluation.Direction;
+import dev.looplab.trial.Direction;
 import dev.looplab.events.OutcomeRecorded;
 import dev.looplab.lineage.LineageStore;
 import dev.looplab.proposer.knob.Knob;

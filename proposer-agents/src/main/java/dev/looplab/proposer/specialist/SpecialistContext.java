@@ -1,6 +1,6 @@
 package dev.looplab.proposer.specialist;
 
-import dev.looplab.evaluation.Direction;
+import dev.looplab.trial.Direction;
 import java.util.random.RandomGenerator;
 
 /**

@@ -2,7 +2,7 @@ package dev.looplab.proposer.specialist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.looplab.evaluation.Direction;
+import dev.looplab.trial.Direction;
 import dev.looplab.events.OutcomeRecorded;
 import dev.looplab.proposer.RecipeFixtures;
 import dev.looplab.proposer.knob.KnobParser;

@@ -1,11 +1,11 @@
 package dev.looplab.worker.run;
 
-import dev.looplab.evaluation.Direction;
+import dev.looplab.trial.Direction;
 import dev.looplab.evaluation.EvaluationRequest;
 import dev.looplab.evaluation.Evaluator;
 import dev.looplab.evaluation.Evaluator.TrainingData;
-import dev.looplab.evaluation.Measurement;
-import dev.looplab.evaluation.Status;
+import dev.looplab.trial.Measurement;
+import dev.looplab.trial.TrialStatus;
 import dev.looplab.events.ArtifactRef;
 import dev.looplab.events.RunRequest;
 import dev.looplab.events.TrialEvent;
@@ -346,7 +346,7 @@ public final class TrialRunner {
     private Measurement crash(RunRequest request, Progress progress, String reason) {
         Evaluator evaluator = progress.evaluator;
         Direction direction = evaluator == null ? null : safe(evaluator::direction);
-        return new Measurement(Status.crash, null, direction, Map.of(), progress.trainSeconds, progress.evalSeconds,
+        return new Measurement(TrialStatus.crash, null, direction, Map.of(), progress.trainSeconds, progress.evalSeconds,
                 0L, request.seed(), evaluator == null ? WORKER_EVALUATOR : safe(evaluator::name),
                 evaluator == null ? null : safe(evaluator::version), progress.dataSha256,
                 "worker " + settings.workerId() + " could not complete the trial: " + reason);

@@ -1,6 +1,6 @@
 package dev.looplab.worker.sandbox;
 
-import dev.looplab.evaluation.Status;
+import dev.looplab.trial.TrialStatus;
 import dev.looplab.events.Json;
 import dev.looplab.events.RunRequest;
 import dev.looplab.events.Topics;
@@ -106,7 +106,7 @@ class HostileTrialTest {
         TrialEvent finished = awaitFinished(hostileId);
 
         // then its claimed score counts for nothing: the fork bomb made it a crash that names the limit
-        assertThat(finished.measurement().status()).isEqualTo(Status.crash);
+        assertThat(finished.measurement().status()).isEqualTo(TrialStatus.crash);
         assertThat(finished.measurement().score()).isNull();
         assertThat(finished.measurement().feedback()).startsWith("process limit 1024 reached");
         // and none of its probes got through (the train.log quoted in the feedback shows them)
@@ -117,7 +117,7 @@ class HostileTrialTest {
         assertThat(finished.environment().get("sandbox")).contains("hidden 1 held-out path(s)");
 
         // and the worker went on to the next request
-        assertThat(awaitFinished(nextId).measurement().status()).isEqualTo(Status.crash);
+        assertThat(awaitFinished(nextId).measurement().status()).isEqualTo(TrialStatus.crash);
     }
 
     private void publish(RunRequest request) throws Exception {

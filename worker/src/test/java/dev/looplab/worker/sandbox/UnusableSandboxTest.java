@@ -1,6 +1,6 @@
 package dev.looplab.worker.sandbox;
 
-import dev.looplab.evaluation.Status;
+import dev.looplab.trial.TrialStatus;
 import dev.looplab.events.Json;
 import dev.looplab.events.RunRequest;
 import dev.looplab.events.Topics;
@@ -79,7 +79,7 @@ class UnusableSandboxTest {
         TrialEvent finished = awaitFinished(trialId);
 
         // then it is a crash that names the problem and both fixes, and nothing was trained
-        assertThat(finished.measurement().status()).isEqualTo(Status.crash);
+        assertThat(finished.measurement().status()).isEqualTo(TrialStatus.crash);
         assertThat(finished.measurement().feedback())
                 .contains("bubblewrap cannot run here (no executable /nonexistent/bwrap (looplab.worker.bwrap))")
                 .contains("install the Debian package bubblewrap")

@@ -1,13 +1,14 @@
 package dev.looplab.platform.campaign;
 
+import dev.looplab.trial.TrialStatus;
+
 import dev.looplab.evaluation.task.TaskDefinition;
-import dev.looplab.events.RunRequest;
 import dev.looplab.lineage.LineageStore;
 import dev.looplab.lineage.TrialCommit;
 import dev.looplab.platform.config.LooplabConfig;
 import dev.looplab.platform.lineage.LineageService;
 import dev.looplab.platform.lineage.TaskService;
-import dev.looplab.platform.messaging.Publisher;
+import dev.looplab.platform.run.RunScheduler;
 import dev.looplab.platform.trial.Trial;
 import dev.looplab.platform.trial.TrialRepository;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -38,11 +39,11 @@ public class CampaignService {
     @Inject
     TaskService tasks;
     @Inject
-    Publisher publisher;
+    RunScheduler runs;
 
     void onStart(@Observes StartupEvent event) {
         openCampaign(config.campaign().id(), config.campaign().task());
-        resumeQueuedTrials();
+        runs.resumeQueuedTrials();
     }
 
     /** Creates the campaign (and the task's root trial when the task is new); a no-op when it exists. */
@@ -90,7 +91,7 @@ public class CampaignService {
         root.hypothesis = "Baseline recipe of " + task;
         root.commitId = commit.commitId();
         root.kind = Trial.KIND_ROOT;
-        root.status = "queued";
+        root.status = TrialStatus.queued;
         trials.persist(root);
         return root;
     }
@@ -113,35 +114,8 @@ public class CampaignService {
             run.commitId = baseline.commitId;
             run.seed = seed + k;
             run.hypothesis = "Noise floor: the baseline (trial " + baseline.id + ") again with seed " + run.seed;
-            run.status = "queued";
+            run.status = TrialStatus.queued;
             trials.persist(run);
         }
-    }
-
-    /** Sends the run request of every trial whose request Kafka never acknowledged (a crash in between). */
-    public void resumeQueuedTrials() {
-        List<Trial> queued = QuarkusTransaction.requiringNew().call(() -> trials.listAwaitingRun());
-        queued.forEach(this::scheduleRun);
-    }
-
-    public void scheduleRun(Trial trial) {
-        scheduleRun(trial, trial.attempt + 1);
-    }
-
-    /** Asks a worker to run {@code attempt} of the trial (a re-queued attempt after a lost or handed-back one). */
-    public void scheduleRun(Trial trial, int attempt) {
-        TaskDefinition definition = tasks.find(trial.task);
-        int budget = config.campaign().trainBudgetSeconds() > 0
-                ? config.campaign().trainBudgetSeconds() : definition.trainBudgetSeconds();
-        if (trial.trainBudgetSeconds != null && trial.trainBudgetSeconds > 0) {
-            budget = trial.trainBudgetSeconds;
-        }
-        long seed = trial.seed != null ? trial.seed : config.campaign().seed();
-        publisher.requestRun(new RunRequest(RunRequest.SCHEMA, trial.id, attempt, trial.campaignId,
-                trial.task, lineage.fetchUrl(trial.task), trial.commitId, budget, seed, System.currentTimeMillis(),
-                trial.requestedSteps == null ? 0 : trial.requestedSteps,
-                trial.requestedStopStep == null ? 0 : trial.requestedStopStep));
-        int requestedBudget = budget;
-        QuarkusTransaction.requiringNew().run(() -> trials.markRunRequested(trial.id, requestedBudget, seed));
     }
 }

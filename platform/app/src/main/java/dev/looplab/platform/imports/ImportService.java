@@ -38,7 +38,6 @@ public class ImportService {
     private static final ObjectMapper JSON = new ObjectMapper();
     // One path segment, like the git endpoint's repository names, and short enough for the campaign.task column.
     private static final String NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,63}";
-    private static final Set<String> SCORED = Set.of("keep", "discard", "scored");
 
     @Inject
     LineageService lineage;
@@ -158,7 +157,7 @@ public class ImportService {
         trial.expectedDelta = imported.expectedDelta();
         trial.commitId = imported.commitId();
         trial.status = imported.status();
-        trial.reason = SCORED.contains(imported.status()) ? null : imported.feedback();
+        trial.reason = imported.status().isScored() ? null : imported.feedback();
         trial.score = imported.score();
         trial.direction = imported.score() == null ? null : report.direction();
         trial.deltaVsParent = imported.deltaVsParent();

@@ -1,6 +1,6 @@
 package dev.looplab.platform.lease;
 
-import dev.looplab.platform.outcome.OutcomeService;
+import dev.looplab.platform.outcome.OutcomeRecorder;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -14,7 +14,7 @@ public class LeaseMonitor {
     @Inject
     LeaseService leases;
     @Inject
-    OutcomeService outcomes;
+    OutcomeRecorder outcomes;
 
     @Scheduled(every = "${looplab.leases.check-interval}", delayed = "${looplab.leases.check-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -24,8 +24,7 @@ public class LeaseMonitor {
                 if (expiry instanceof LeaseService.Requeued r) {
                     leases.requestRun(r.trialId(), r.nextAttempt());
                 } else if (expiry instanceof LeaseService.Exhausted e) {
-                    // the same path as a worker's outcome: row, note, announcement, recorded once
-                    outcomes.apply(e.lost());
+                    outcomes.announce(e.lost());
                 }
             }
             leases.resendUnrequested();

@@ -1,10 +1,10 @@
 package dev.looplab.platform.lease;
 
-import dev.looplab.evaluation.Measurement;
-import dev.looplab.evaluation.Status;
+import dev.looplab.trial.TrialStatus;
 import dev.looplab.events.LeaseGrant;
 import dev.looplab.events.TrialEvent;
-import dev.looplab.platform.campaign.CampaignService;
+import dev.looplab.platform.outcome.OutcomeRecorder;
+import dev.looplab.platform.run.RunScheduler;
 import dev.looplab.platform.messaging.LiveUpdates;
 import dev.looplab.platform.trial.Trial;
 import dev.looplab.platform.trial.TrialRepository;
@@ -16,7 +16,6 @@ import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -29,7 +28,6 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class LeaseService {
     private static final Logger LOG = Logger.getLogger(LeaseService.class);
-    static final String PLATFORM_EVALUATOR = "looplab-platform";
 
     @Inject
     LeaseConfig config;
@@ -38,7 +36,9 @@ public class LeaseService {
     @Inject
     TrialAttemptRepository attempts;
     @Inject
-    CampaignService campaigns;
+    RunScheduler runs;
+    @Inject
+    OutcomeRecorder outcomes;
     @Inject
     LiveUpdates live;
 
@@ -62,7 +62,7 @@ public class LeaseService {
     record Requeued(String trialId, int lostAttempt, int nextAttempt) implements Expiry {
     }
 
-    record Exhausted(TrialEvent lost) implements Expiry {
+    record Exhausted(OutcomeRecorder.Recorded lost) implements Expiry {
     }
 
     /** A worker asks to run {@code attempt}; granted unless the trial is recorded, the attempt superseded or held. */
@@ -124,24 +124,17 @@ public class LeaseService {
     }
 
     /**
-     * Whether a FINISHED event may become the trial's outcome: it must be the current attempt's, from
-     * its worker; the attempt then ends. A platform-made worker_lost outcome is refused when the lease
-     * was renewed meanwhile. Runs in the caller's transaction, which holds the trial's row lock.
+     * Whether a FINISHED event may become the trial's outcome: it must be the current attempt's, from its
+     * worker; the attempt then ends. Runs in the caller's transaction, which holds the trial's row lock.
      */
-    public boolean acceptsOutcome(TrialEvent finished) {
-        boolean lost = finished.measurement() != null && finished.measurement().status() == Status.worker_lost
-                && PLATFORM_EVALUATOR.equals(finished.measurement().evaluator());
+    public boolean endWithOutcome(TrialEvent finished) {
         Optional<TrialAttempt> row = current(finished);
         if (row.isEmpty()) {
             return false;
         }
         TrialAttempt attempt = row.get();
-        Instant now = Instant.now();
-        if (lost && attempt.leaseLive(now)) {
-            return false;
-        }
         attempt.worker = finished.worker();
-        attempt.end(lost ? TrialAttempt.LOST : TrialAttempt.FINISHED, now);
+        attempt.end(TrialAttempt.FINISHED, Instant.now());
         return true;
     }
 
@@ -202,10 +195,8 @@ public class LeaseService {
             return Optional.of(new Requeued(trial.id, row.attempt, next.attempt));
         }
         String reason = lostReason(trial.id, history, row);
-        Measurement measurement = new Measurement(Status.worker_lost, null, null, Map.of(), 0, 0, 0,
-                trial.seed == null ? 0 : trial.seed, PLATFORM_EVALUATOR, "leases-1", null, reason);
-        return Optional.of(new Exhausted(new TrialEvent(TrialEvent.SCHEMA, trial.id, row.attempt,
-                TrialEvent.Type.FINISHED, row.worker, now.toEpochMilli(), reason, measurement, List.of())));
+        row.end(TrialAttempt.LOST, now);
+        return Optional.of(new Exhausted(outcomes.recordLost(trial, row.attempt, row.worker, reason)));
     }
 
     private String lostReason(String trialId, List<TrialAttempt> history, TrialAttempt last) {
@@ -227,20 +218,20 @@ public class LeaseService {
 
     void requestRun(String trialId, int attempt) {
         Trial trial = QuarkusTransaction.requiringNew().call(() -> trials.findById(trialId));
-        campaigns.scheduleRun(trial, attempt);
+        runs.scheduleRun(trial, attempt);
         QuarkusTransaction.requiringNew().run(() -> {
             TrialAttempt row = attempts.findById(TrialAttempt.of(trialId, attempt).id);
             if (row != null && row.requestedAt == null) {
                 row.requestedAt = Instant.now();
             }
         });
-        live.trialChanged(trialId, "queued");
+        live.trialChanged(trialId, TrialStatus.queued);
     }
 
     private TrialAttempt queueNext(Trial trial, TrialAttempt ended) {
         TrialAttempt next = TrialAttempt.of(trial.id, ended.attempt + 1);
         attempts.persist(next);
-        trial.status = "queued";
+        trial.status = TrialStatus.queued;
         trial.updatedAt = Instant.now();
         return next;
     }

@@ -1,5 +1,7 @@
 package dev.looplab.platform.messaging;
 
+import dev.looplab.trial.TrialStatus;
+
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,12 +11,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class LiveUpdates {
 
     /** One change a browser should redraw: which trial and its new status. */
-    public record TrialChange(String trialId, String status, long atMs) {
+    public record TrialChange(String trialId, TrialStatus status, long atMs) {
     }
 
     private final BroadcastProcessor<TrialChange> changes = BroadcastProcessor.create();
 
-    public void trialChanged(String trialId, String status) {
+    public void trialChanged(String trialId, TrialStatus status) {
         changes.onNext(new TrialChange(trialId, status, System.currentTimeMillis()));
     }
 

@@ -25,6 +25,17 @@ public class Artifact {
     public long sizeBytes;
     public String sha256;
 
+    /** The row of a file a worker reported for the trial. */
+    static Artifact of(String trialId, dev.looplab.events.ArtifactRef ref) {
+        Artifact artifact = new Artifact();
+        artifact.trialId = trialId;
+        artifact.name = ref.name();
+        artifact.objectKey = ref.key();
+        artifact.sizeBytes = ref.sizeBytes();
+        artifact.sha256 = ref.sha256();
+        return artifact;
+    }
+
     /** Composite key (trial, file name). */
     public static class Key implements Serializable {
         public String trialId;

@@ -1,14 +1,13 @@
 package dev.looplab.platform.replay;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.looplab.trial.TrialStatus;
+
 import dev.looplab.evaluation.KeepRule;
 import dev.looplab.platform.campaign.Campaign;
 import dev.looplab.platform.campaign.CampaignRepository;
-import dev.looplab.platform.campaign.CampaignService;
 import dev.looplab.platform.campaign.NoiseFloorService;
 import dev.looplab.platform.lineage.TaskService;
+import dev.looplab.platform.run.RunScheduler;
 import dev.looplab.platform.messaging.LiveUpdates;
 import dev.looplab.platform.trial.Trial;
 import dev.looplab.platform.trial.TrialRepository;
@@ -29,7 +28,6 @@ import java.util.Map;
 @ApplicationScoped
 public class ReplayService {
     private static final Logger LOG = Logger.getLogger(ReplayService.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** A replay with a fixed step count gets this much more time, so a slower moment does not cut it short. */
     static final int FIXED_STEP_BUDGET_FACTOR = 2;
 
@@ -40,7 +38,7 @@ public class ReplayService {
     @Inject
     CampaignRepository campaigns;
     @Inject
-    CampaignService campaignService;
+    RunScheduler runs;
     @Inject
     NoiseFloorService noiseFloors;
     @Inject
@@ -51,7 +49,7 @@ public class ReplayService {
     /** Queues a replay of {@code originalTrialId}; refuses a trial that never ran or has not finished. */
     public Replay requestReplay(String originalTrialId) {
         Trial replay = QuarkusTransaction.requiringNew().call(() -> createReplay(originalTrialId));
-        campaignService.scheduleRun(replay);
+        runs.scheduleRun(replay);
         live.trialChanged(replay.id, replay.status);
         return QuarkusTransaction.requiringNew().call(() -> replays.findById(replay.id));
     }
@@ -67,7 +65,7 @@ public class ReplayService {
             throw new ReplayRefusedException("trial " + original.id + " has not finished (status " + original.status
                     + "): replay it once it has an outcome");
         }
-        Map<String, String> env = environment(original);
+        Map<String, String> env = original.environment();
         int planned = intValue(env.get("planned_steps"));
         int trained = intValue(env.get("train_steps"));
         Trial t = new Trial();
@@ -95,7 +93,7 @@ public class ReplayService {
                 : String.format(Locale.ROOT, "Replay of trial %s: commit %s, seed %s, the same %s s budget (the original"
                 + " recorded no step count, so expect noise rather than identical bits)", original.id,
                 abbreviate(original.commitId), original.seed, original.trainBudgetSeconds);
-        t.status = "queued";
+        t.status = TrialStatus.queued;
         trials.persist(t);
         Replay r = new Replay();
         r.trialId = t.id;
@@ -125,7 +123,7 @@ public class ReplayService {
                 2 * noise.sigma(), noise.runs())
                 : String.format(Locale.ROOT, "task threshold %.4g; the noise floor is not measured yet", threshold);
         ReplayVerdict verdict = ReplayVerdict.decide(original.status, original.score, replayTrial.status,
-                replayTrial.score, tolerance, rule, environment(original), environment(replayTrial));
+                replayTrial.score, tolerance, rule, original.environment(), replayTrial.environment());
         r.verdict = verdict.verdict();
         r.detail = verdict.detail();
         r.tolerance = tolerance;
@@ -134,18 +132,6 @@ public class ReplayService {
         r.decidedAt = Instant.now();
         LOG.infof("replay %s of trial %s: %s (%s)", replayTrial.id, original.id, r.verdict, r.detail);
         return verdict;
-    }
-
-    static Map<String, String> environment(Trial trial) {
-        if (trial.environmentJson == null || trial.environmentJson.isBlank()) {
-            return Map.of();
-        }
-        try {
-            return JSON.readValue(trial.environmentJson, new TypeReference<Map<String, String>>() {
-            });
-        } catch (JsonProcessingException e) {
-            return Map.of();
-        }
     }
 
     private static int intValue(String text) {

@@ -1,5 +1,7 @@
 package dev.looplab.platform.replay;
 
+import dev.looplab.trial.TrialStatus;
+
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -22,12 +24,12 @@ public record ReplayVerdict(String verdict, String detail) {
      * @param tolerance     largest score difference still called noise
      * @param toleranceRule how the tolerance was chosen, quoted in the detail
      */
-    public static ReplayVerdict decide(String originalStatus, Double originalScore, String replayStatus,
+    public static ReplayVerdict decide(TrialStatus originalStatus, Double originalScore, TrialStatus replayStatus,
                                        Double replayScore, double tolerance, String toleranceRule,
                                        Map<String, String> originalEnv, Map<String, String> replayEnv) {
         String envDiff = environmentDifferences(originalEnv, replayEnv);
         if (originalScore == null || replayScore == null) {
-            boolean same = originalStatus.equals(replayStatus) && originalScore == null && replayScore == null;
+            boolean same = originalStatus == replayStatus && originalScore == null && replayScore == null;
             String detail = String.format(Locale.ROOT, "original %s%s, replay %s%s%s", originalStatus,
                     score(originalScore), replayStatus, score(replayScore), envDiff);
             return new ReplayVerdict(same ? IDENTICAL : DIFFERS, detail);

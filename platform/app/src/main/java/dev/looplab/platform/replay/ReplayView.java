@@ -1,9 +1,11 @@
 package dev.looplab.platform.replay;
 
+import dev.looplab.trial.TrialStatus;
+
 import dev.looplab.platform.trial.Trial;
 
 /** A replay as the REST API and the CLI show it; {@code verdict} is null while it runs. */
-public record ReplayView(String replayTrialId, String originalTrialId, String status, String verdict,
+public record ReplayView(String replayTrialId, String originalTrialId, TrialStatus status, String verdict,
                          Double originalScore, Double replayScore, Double tolerance, String detail,
                          String hypothesis) {
 

@@ -1,11 +1,22 @@
 package dev.looplab.platform.trial;
 
+import jakarta.persistence.Enumerated;
+
+import jakarta.persistence.EnumType;
+
+import dev.looplab.trial.TrialStatus;
+
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.looplab.trial.Measurement;
+
 import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** One trial as Postgres records it; its code lives in the task's Git lineage at {@code commitId}. */
 @Entity
@@ -27,7 +38,8 @@ public class Trial {
     public Double expectedDelta;
     @Column(name = "commit_id")
     public String commitId;
-    public String status;
+    @Enumerated(EnumType.STRING)
+    public TrialStatus status;
     public String reason;
     public int attempt;
     public String worker;
@@ -90,5 +102,77 @@ public class Trial {
     /** True once an outcome is recorded (or the trial was refused): later events change nothing. */
     public boolean isFinal() {
         return recordedAt != null;
+    }
+
+    /** A worker reports progress on an attempt: the trial is {@code running} or {@code evaluating} on it. */
+    public void markInFlight(TrialStatus inFlight, int attemptNumber, String workerId) {
+        if (!inFlight.isInFlight()) {
+            throw new IllegalArgumentException(inFlight + " is not an in-flight status");
+        }
+        status = inFlight;
+        attempt = Math.max(attempt, attemptNumber);
+        worker = workerId;
+        updatedAt = Instant.now();
+    }
+
+    /** Keeps the attempt's environment fingerprint (JDK, libraries, CPU, threads, steps ...). */
+    public void recordEnvironment(Map<String, String> environment) {
+        if (environment != null && !environment.isEmpty()) {
+            environmentJson = JsonText.write(new TreeMap<>(environment));
+        }
+    }
+
+    /**
+     * The one mapping from an evaluator's measurement to the row: {@code finalStatus} is the measurement's own
+     * or the keep rule's verdict, {@code verdictReason} the sentence that explains a verdict.
+     */
+    public void recordMeasurement(TrialStatus finalStatus, Measurement m, int attemptNumber, String workerId,
+            String verdictReason) {
+        status = finalStatus;
+        score = m.score();
+        direction = m.direction() == null ? null : m.direction().name();
+        attempt = Math.max(attempt, attemptNumber);
+        worker = workerId;
+        metricsJson = JsonText.write(m.metrics());
+        feedback = verdictReason == null ? m.feedback() : join(m.feedback(), "Verdict: " + verdictReason + ".");
+        reason = m.status().isScored() ? null : m.feedback();
+        trainSeconds = m.trainSeconds();
+        evalSeconds = m.evalSeconds();
+        artifactBytes = m.artifactBytes();
+        seed = m.seed();
+        evaluator = m.evaluator();
+        evaluatorVersion = m.evaluatorVersion();
+        dataSha256 = m.dataSha256();
+        recordedAt = Instant.now();
+        updatedAt = recordedAt;
+    }
+
+    /** Every attempt's worker stopped renewing its lease; {@code decidedBy} names who judged it. */
+    public void recordLost(int attemptNumber, String workerId, String decidedBy, String why) {
+        status = TrialStatus.worker_lost;
+        attempt = Math.max(attempt, attemptNumber);
+        worker = workerId;
+        reason = why;
+        feedback = why;
+        evaluator = decidedBy;
+        recordedAt = Instant.now();
+        updatedAt = recordedAt;
+    }
+
+    /** The attempt's fingerprint as recorded; empty before an outcome. */
+    public Map<String, String> environment() {
+        return JsonText.readMap(environmentJson, new TypeReference<Map<String, String>>() {
+        });
+    }
+
+    /** The evaluator's side metrics as recorded (numbers); empty before an outcome. */
+    public Map<String, Object> metrics() {
+        return JsonText.readMap(metricsJson, new TypeReference<Map<String, Object>>() {
+        });
+    }
+
+    /** {@code a}, then {@code b} after a space; just {@code b} when {@code a} is blank. */
+    public static String join(String a, String b) {
+        return a == null || a.isBlank() ? b : a.strip() + " " + b;
     }
 }

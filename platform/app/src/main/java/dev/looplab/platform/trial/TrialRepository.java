@@ -1,5 +1,7 @@
 package dev.looplab.platform.trial;
 
+import dev.looplab.trial.TrialStatus;
+
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,7 +28,7 @@ public class TrialRepository implements PanacheRepositoryBase<Trial, String> {
     }
 
     public List<Trial> listAwaitingRun() {
-        return list("status = ?1 and runRequestedAt is null", Sort.ascending("createdAt"), "queued");
+        return list("status = ?1 and runRequestedAt is null", Sort.ascending("createdAt"), TrialStatus.queued);
     }
 
     /** Notes that Kafka acknowledged the trial's run request, so a restart does not send it again. */

@@ -1,5 +1,7 @@
 package dev.looplab.platform.trial;
 
+import dev.looplab.trial.TrialStatus;
+
 import dev.looplab.platform.outcome.Artifact;
 
 import java.time.Instant;
@@ -8,7 +10,7 @@ import java.util.List;
 /** A trial as the REST API and the UI show it. */
 public record TrialView(String id, String proposalId, String campaign, String task, String parentTrialId,
                         String specialist, String surface, String hypothesis, Double expectedDelta,
-                        String commitId, String status, String reason, Double score, String direction,
+                        String commitId, TrialStatus status, String reason, Double score, String direction,
                         Double deltaVsParent, Double deltaVsBest, String feedback, String metricsJson,
                         Double trainSeconds, Double evalSeconds, Long artifactBytes, Integer attempt,
                         String worker, Instant createdAt, Instant recordedAt, List<ArtifactView> artifacts,

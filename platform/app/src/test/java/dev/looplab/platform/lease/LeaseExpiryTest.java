@@ -1,8 +1,8 @@
 package dev.looplab.platform.lease;
 
-import dev.looplab.evaluation.Direction;
-import dev.looplab.evaluation.Measurement;
-import dev.looplab.evaluation.Status;
+import dev.looplab.trial.Direction;
+import dev.looplab.trial.Measurement;
+import dev.looplab.trial.TrialStatus;
 import dev.looplab.events.Json;
 import dev.looplab.events.LeaseClaim;
 import dev.looplab.events.OutcomeRecorded;
@@ -233,7 +233,7 @@ class LeaseExpiryTest {
     }
 
     private static TrialEvent finished(String trial, int attempt, String worker, double score) {
-        Measurement m = new Measurement(Status.scored, score, Direction.lower, Map.of("val_bpb", score), 1, 1, 10,
+        Measurement m = new Measurement(TrialStatus.scored, score, Direction.lower, Map.of("val_bpb", score), 1, 1, 10,
                 1337, "golf-mini", "test", "abc", "val_bpb " + score);
         return new TrialEvent(TrialEvent.SCHEMA, trial, attempt, TrialEvent.Type.FINISHED, worker,
                 System.currentTimeMillis(), null, m, List.of());

@@ -1,5 +1,7 @@
 package dev.looplab.platform.metrics;
 
+import dev.looplab.trial.TrialStatus;
+
 import dev.looplab.events.Json;
 import dev.looplab.events.MetricPoint;
 import dev.looplab.events.Topics;
@@ -126,7 +128,7 @@ class MetricResourceTest {
 
         // then the trial is untouched: still running, unscored, no metrics of the evaluator's
         Trial stored = QuarkusTransaction.requiringNew().call(() -> trials.findById(trial));
-        assertThat(stored.status).isEqualTo("running");
+        assertThat(stored.status).isEqualTo(TrialStatus.running);
         assertThat(stored.score).isNull();
         assertThat(stored.metricsJson).isNull();
         assertThat(stored.recordedAt).isNull();

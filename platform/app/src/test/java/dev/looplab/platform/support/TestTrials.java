@@ -1,5 +1,7 @@
 package dev.looplab.platform.support;
 
+import dev.looplab.trial.TrialStatus;
+
 import dev.looplab.platform.trial.Trial;
 import dev.looplab.platform.trial.TrialRepository;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -21,7 +23,7 @@ public final class TestTrials {
         trial.specialist = "test";
         trial.surface = "optimizer";
         trial.hypothesis = "a trial the test writes directly";
-        trial.status = "running";
+        trial.status = TrialStatus.running;
         trial.attempt = 1;
         QuarkusTransaction.requiringNew().run(() -> trials.persist(trial));
         return id;

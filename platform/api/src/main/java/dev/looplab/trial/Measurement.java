@@ -1,13 +1,13 @@
-package dev.looplab.evaluation;
+package dev.looplab.trial;
 
 import java.util.Map;
 
 /**
- * What an evaluator measured for one trial attempt. {@code status} is {@link Status#scored} when
+ * What an evaluator measured for one trial attempt. {@code status} is {@link TrialStatus#scored} when
  * a score exists; keep or discard is decided later by {@link KeepRule} against the current best.
  */
 public record Measurement(
-        Status status,
+        TrialStatus status,
         Double score,
         Direction direction,
         Map<String, Double> metrics,
@@ -24,7 +24,7 @@ public record Measurement(
         if (status == null) {
             throw new IllegalArgumentException("status is required");
         }
-        if (status == Status.scored && score == null) {
+        if (status == TrialStatus.scored && score == null) {
             throw new IllegalArgumentException("a scored measurement needs a score");
         }
         metrics = metrics == null ? Map.of() : Map.copyOf(metrics);

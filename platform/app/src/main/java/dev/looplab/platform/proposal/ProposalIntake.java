@@ -1,4 +1,4 @@
-package dev.looplab.platform.trial;
+package dev.looplab.platform.proposal;
 
 import dev.looplab.events.Json;
 import dev.looplab.events.Proposal;
@@ -14,7 +14,7 @@ public class ProposalIntake {
     private static final Logger LOG = Logger.getLogger(ProposalIntake.class);
 
     @Inject
-    TrialService trials;
+    ProposalService trials;
 
     @Incoming("proposals")
     @Blocking(ordered = true)

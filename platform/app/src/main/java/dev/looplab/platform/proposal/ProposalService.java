@@ -1,7 +1,7 @@
-package dev.looplab.platform.trial;
+package dev.looplab.platform.proposal;
 
 import dev.looplab.evaluation.Evaluators;
-import dev.looplab.evaluation.Status;
+import dev.looplab.trial.TrialStatus;
 import dev.looplab.evaluation.task.TaskDefinition;
 import dev.looplab.events.OutcomeRecorded;
 import dev.looplab.events.Proposal;
@@ -10,11 +10,13 @@ import dev.looplab.lineage.TrialCommit;
 import dev.looplab.lineage.TrialSpec;
 import dev.looplab.platform.campaign.Campaign;
 import dev.looplab.platform.campaign.CampaignRepository;
-import dev.looplab.platform.campaign.CampaignService;
 import dev.looplab.platform.lineage.LineageService;
 import dev.looplab.platform.lineage.TaskService;
 import dev.looplab.platform.messaging.LiveUpdates;
 import dev.looplab.platform.messaging.Publisher;
+import dev.looplab.platform.run.RunScheduler;
+import dev.looplab.platform.trial.Trial;
+import dev.looplab.platform.trial.TrialRepository;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -28,8 +30,8 @@ import java.util.Optional;
  * lineage, record the row, schedule the run. Safe to call twice with the same proposal.
  */
 @ApplicationScoped
-public class TrialService {
-    private static final Logger LOG = Logger.getLogger(TrialService.class);
+public class ProposalService {
+    private static final Logger LOG = Logger.getLogger(ProposalService.class);
 
     @Inject
     TrialRepository trials;
@@ -40,7 +42,7 @@ public class TrialService {
     @Inject
     TaskService tasks;
     @Inject
-    CampaignService campaignService;
+    RunScheduler runs;
     @Inject
     Publisher publisher;
     @Inject
@@ -66,7 +68,7 @@ public class TrialService {
     public Acceptance accept(Proposal proposal) {
         Acceptance result = QuarkusTransaction.requiringNew().call(() -> acceptInTransaction(proposal));
         if (result instanceof Accepted a) {
-            campaignService.scheduleRun(a.trial());
+            runs.scheduleRun(a.trial());
             live.trialChanged(a.trial().id, a.trial().status);
         } else if (result instanceof PreflightRejected r) {
             publisher.announceOutcome(rejection(proposal, r.trial().id, r.trial().reason));
@@ -161,7 +163,7 @@ public class TrialService {
             TrialCommit commit = lineage.store(p.task()).recordTrial(new TrialSpec(trial.id, p.parentTrial(),
                     p.campaign(), p.specialist(), p.surface(), trial.hypothesis, p.diff()));
             trial.commitId = commit.commitId();
-            trial.status = "queued";
+            trial.status = TrialStatus.queued;
             trials.persist(trial);
             LOG.infof("trial %s accepted from %s: %s", trial.id, p.specialist(), firstLine(trial.hypothesis));
             return new Accepted(p.proposalId(), trial);
@@ -172,7 +174,7 @@ public class TrialService {
 
     /** A trial refused before any compute: recorded with its reason, no commit, no run. */
     private PreflightRejected preflightReject(Proposal p, Trial trial, String reason) {
-        trial.status = Status.preflight_reject.name();
+        trial.status = TrialStatus.preflight_reject;
         trial.reason = reason;
         trial.feedback = reason;
         trial.recordedAt = Instant.now();
@@ -183,7 +185,7 @@ public class TrialService {
 
     private OutcomeRecorded rejection(Proposal p, String trialId, String reason) {
         return new OutcomeRecorded(OutcomeRecorded.SCHEMA, p.proposalId(), trialId, p.campaign(), p.task(),
-                p.specialist(), p.parentTrial(), Status.preflight_reject.name(), null, null, null, null, null,
+                p.specialist(), p.parentTrial(), TrialStatus.preflight_reject, null, null, null, null, null,
                 reason, System.currentTimeMillis());
     }
 

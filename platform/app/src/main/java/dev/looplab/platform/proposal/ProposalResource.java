@@ -1,5 +1,7 @@
-package dev.looplab.platform.trial;
+package dev.looplab.platform.proposal;
 
+import dev.looplab.platform.trial.Trial;
+import dev.looplab.platform.trial.TrialRepository;
 import dev.looplab.events.Proposal;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.inject.Inject;
@@ -19,12 +21,12 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 public class ProposalResource {
 
-    /** What became of a proposal. */
+    /** What became of a proposal: its trial's status, or {@code rejected} when no trial was made. */
     public record ProposalStatus(String proposalId, String trialId, String status, String reason) {
     }
 
     @Inject
-    TrialService service;
+    ProposalService service;
     @Inject
     TrialRepository trials;
 
@@ -35,7 +37,7 @@ public class ProposalResource {
             var trial = trials.findByProposal(id);
             if (trial.isPresent()) {
                 Trial t = trial.get();
-                return new ProposalStatus(id, t.id, t.status, t.reason);
+                return new ProposalStatus(id, t.id, t.status.name(), t.reason);
             }
             ProposalRejection rejection = trials.getEntityManager().find(ProposalRejection.class, id);
             if (rejection != null) {
@@ -53,11 +55,11 @@ public class ProposalResource {
                 proposal.specialist(), proposal.surface(), proposal.parentTrial(), proposal.hypothesis(),
                 proposal.expectedDelta(), proposal.diff(), System.currentTimeMillis())
                 : proposal;
-        TrialService.Acceptance result = service.accept(p);
+        ProposalService.Acceptance result = service.accept(p);
         ProposalStatus status = status(p.proposalId());
-        if (result instanceof TrialService.Refused || result instanceof TrialService.PreflightRejected) {
+        if (result instanceof ProposalService.Refused || result instanceof ProposalService.PreflightRejected) {
             return Response.status(422).entity(status).build();
         }
-        return Response.status(result instanceof TrialService.Accepted ? 201 : 200).entity(status).build();
+        return Response.status(result instanceof ProposalService.Accepted ? 201 : 200).entity(status).build();
     }
 }

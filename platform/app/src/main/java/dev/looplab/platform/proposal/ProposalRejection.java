@@ -1,4 +1,4 @@
-package dev.looplab.platform.trial;
+package dev.looplab.platform.proposal;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;

@@ -1,4 +1,4 @@
-package dev.looplab.platform.trial;
+package dev.looplab.platform.proposal;
 
 import dev.looplab.evaluation.task.TaskDefinition;
 

@@ -1,4 +1,4 @@
-package dev.looplab.evaluation;
+package dev.looplab.trial;
 
 /** Whether a lower or a higher score is better for a task. */
 public enum Direction {

@@ -1,0 +1,62 @@
+package dev.looplab.platform.run;
+
+import dev.looplab.evaluation.task.TaskDefinition;
+import dev.looplab.events.RunRequest;
+import dev.looplab.platform.config.LooplabConfig;
+import dev.looplab.platform.lineage.LineageService;
+import dev.looplab.platform.lineage.TaskService;
+import dev.looplab.platform.messaging.Publisher;
+import dev.looplab.platform.trial.Trial;
+import dev.looplab.platform.trial.TrialRepository;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.List;
+
+/**
+ * The one place a run is asked for: it picks the budget and seed of an attempt, sends the run request to
+ * {@code looplab.runs} and waits for Kafka's acknowledgement before it marks the trial requested.
+ */
+@ApplicationScoped
+public class RunScheduler {
+
+    @Inject
+    LooplabConfig config;
+    @Inject
+    TrialRepository trials;
+    @Inject
+    TaskService tasks;
+    @Inject
+    LineageService lineage;
+    @Inject
+    Publisher publisher;
+
+    /** Asks a worker to run the trial's next attempt. */
+    public void scheduleRun(Trial trial) {
+        scheduleRun(trial, trial.attempt + 1);
+    }
+
+    /** Asks a worker to run {@code attempt} of the trial (a re-queued attempt after a lost or handed-back one). */
+    public void scheduleRun(Trial trial, int attempt) {
+        TaskDefinition definition = tasks.find(trial.task);
+        int budget = config.campaign().trainBudgetSeconds() > 0
+                ? config.campaign().trainBudgetSeconds() : definition.trainBudgetSeconds();
+        if (trial.trainBudgetSeconds != null && trial.trainBudgetSeconds > 0) {
+            budget = trial.trainBudgetSeconds;
+        }
+        long seed = trial.seed != null ? trial.seed : config.campaign().seed();
+        publisher.requestRun(new RunRequest(RunRequest.SCHEMA, trial.id, attempt, trial.campaignId,
+                trial.task, lineage.fetchUrl(trial.task), trial.commitId, budget, seed, System.currentTimeMillis(),
+                trial.requestedSteps == null ? 0 : trial.requestedSteps,
+                trial.requestedStopStep == null ? 0 : trial.requestedStopStep));
+        int requestedBudget = budget;
+        QuarkusTransaction.requiringNew().run(() -> trials.markRunRequested(trial.id, requestedBudget, seed));
+    }
+
+    /** Sends the run request of every trial whose request Kafka never acknowledged (a crash in between). */
+    public void resumeQueuedTrials() {
+        List<Trial> queued = QuarkusTransaction.requiringNew().call(() -> trials.listAwaitingRun());
+        queued.forEach(this::scheduleRun);
+    }
+}
