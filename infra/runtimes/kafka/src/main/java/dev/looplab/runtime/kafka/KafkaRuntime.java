@@ -50,14 +50,14 @@ public final class KafkaRuntime {
                 .map(Path::of)
                 .toList();
         if (jars.isEmpty()) {
-            throw new IllegalStateException(CLASSPATH_RESOURCE + " is empty: run ./mvnw install -pl infra/runtime-kafka");
+            throw new IllegalStateException(CLASSPATH_RESOURCE + " is empty: run ./mvnw install -pl infra/runtimes/kafka");
         }
         List<Path> missing = jars.stream().filter(p -> !Files.isRegularFile(p)).toList();
         if (!missing.isEmpty()) {
             throw new IllegalStateException("Kafka runtime jars are missing from the local Maven repository: "
                     + missing.stream().limit(3).map(Path::toString).collect(Collectors.joining(", "))
                     + (missing.size() > 3 ? " and " + (missing.size() - 3) + " more" : "")
-                    + ": run ./mvnw install -pl infra/runtime-kafka to resolve them");
+                    + ": run ./mvnw install -pl infra/runtimes/kafka to resolve them");
         }
         return jars;
     }
@@ -74,7 +74,7 @@ public final class KafkaRuntime {
         try (InputStream in = KafkaRuntime.class.getClassLoader().getResourceAsStream(CLASSPATH_RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("Resource " + CLASSPATH_RESOURCE
-                        + " not found on the classpath: run ./mvnw install -pl infra/runtime-kafka");
+                        + " not found on the classpath: run ./mvnw install -pl infra/runtimes/kafka");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -50,14 +50,14 @@ public final class S3ProxyRuntime {
                 .map(Path::of)
                 .toList();
         if (jars.isEmpty()) {
-            throw new IllegalStateException(CLASSPATH_RESOURCE + " is empty: run ./mvnw install -pl infra/runtime-s3proxy");
+            throw new IllegalStateException(CLASSPATH_RESOURCE + " is empty: run ./mvnw install -pl infra/runtimes/s3proxy");
         }
         List<Path> missing = jars.stream().filter(p -> !Files.isRegularFile(p)).toList();
         if (!missing.isEmpty()) {
             throw new IllegalStateException("S3Proxy runtime jars are missing from the local Maven repository: "
                     + missing.stream().limit(3).map(Path::toString).collect(Collectors.joining(", "))
                     + (missing.size() > 3 ? " and " + (missing.size() - 3) + " more" : "")
-                    + ": run ./mvnw install -pl infra/runtime-s3proxy to resolve them");
+                    + ": run ./mvnw install -pl infra/runtimes/s3proxy to resolve them");
         }
         return jars;
     }
@@ -86,7 +86,7 @@ public final class S3ProxyRuntime {
         try (InputStream in = S3ProxyRuntime.class.getClassLoader().getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("Resource " + name
-                        + " not found on the classpath: run ./mvnw install -pl infra/runtime-s3proxy");
+                        + " not found on the classpath: run ./mvnw install -pl infra/runtimes/s3proxy");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -40,7 +40,7 @@ public final class DjlRuntime {
         try (InputStream in = DjlRuntime.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("resource " + RESOURCE
-                        + " is missing from looplab-runtime-djl: run ./mvnw install -pl infra/runtime-djl");
+                        + " is missing from looplab-runtime-djl: run ./mvnw install -pl infra/runtimes/djl");
             }
             raw = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
         } catch (IOException e) {
@@ -54,12 +54,12 @@ public final class DjlRuntime {
             Path jar = Path.of(entry);
             if (!Files.isRegularFile(jar)) {
                 throw new IllegalStateException("DJL runtime jar " + jar
-                        + " is missing (local Maven repository changed?): run ./mvnw install -pl infra/runtime-djl");
+                        + " is missing (local Maven repository changed?): run ./mvnw install -pl infra/runtimes/djl");
             }
             jars.add(jar);
         }
         if (jars.isEmpty()) {
-            throw new IllegalStateException(RESOURCE + " lists no jars: run ./mvnw install -pl infra/runtime-djl");
+            throw new IllegalStateException(RESOURCE + " lists no jars: run ./mvnw install -pl infra/runtimes/djl");
         }
         return List.copyOf(jars);
     }
