@@ -25,8 +25,8 @@ shift
 
 # the DJL runtime classpath and the evaluators' classes, built offline from this checkout
 djl_cp_file=infra/runtimes/djl/target/classes/looplab/runtime/djl.classpath
-if [[ ! -f $djl_cp_file || ! -d evaluators/target/classes/dev/looplab/evaluation/golf ]]; then
-  ./mvnw -o -q -pl infra/runtimes/djl package -DskipTests
+if [[ ! -f $djl_cp_file || ! -d infra/runtimes/common/target/classes || ! -d evaluators/target/classes/dev/looplab/evaluation/golf ]]; then
+  ./mvnw -o -q -pl infra/runtimes/djl -am package -DskipTests
   ./mvnw -o -q -pl evaluators -am compile
 fi
 if [[ ! -f $work/evaluators.classpath ]]; then
@@ -35,7 +35,7 @@ if [[ ! -f $work/evaluators.classpath ]]; then
 fi
 djl_cp=$(cat "$djl_cp_file")
 # this checkout's classes first: the local Maven repository may hold an older looplab-runtime-djl jar
-eval_cp="evaluators/target/classes:infra/runtimes/djl/target/classes:$(cat "$work/evaluators.classpath")"
+eval_cp="evaluators/target/classes:infra/runtimes/djl/target/classes:infra/runtimes/common/target/classes:$(cat "$work/evaluators.classpath")"
 
 # the exact training split the worker gives a trial (the evaluator's GolfMiniData)
 data=$work/train.txt

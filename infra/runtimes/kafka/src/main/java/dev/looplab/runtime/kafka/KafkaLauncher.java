@@ -6,16 +6,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 
+import dev.looplab.runtime.ParentWatch;
+
 /**
  * Main class of the broker's child JVM: formats the KRaft log directory when it is new, then runs
- * {@code kafka.Kafka}; it exits when the JVM named by {@code -Dlooplab.parent.pid} is gone.
+ * {@code kafka.Kafka}; it exits when the JVM named by {@code -Dlooplab.parent.pid} is gone
+ * ({@link ParentWatch}).
  *
  * <p>Usage: {@code KafkaLauncher <server.properties> <cluster-id>}.
  */
 public final class KafkaLauncher {
-
-    /** System property naming the process whose death stops this broker. */
-    public static final String PARENT_PID_PROPERTY = "looplab.parent.pid";
 
     private KafkaLauncher() {
     }
@@ -25,7 +25,7 @@ public final class KafkaLauncher {
             System.err.println("usage: KafkaLauncher <server.properties> <cluster-id>");
             System.exit(2);
         }
-        exitWhenParentDies();
+        ParentWatch.exitWhenParentDies("the broker");
         String config = args[0];
         Path logDir = Path.of(logDir(config));
         // one JVM for format + run saves the ~2 s a separate StorageTool JVM costs
@@ -50,22 +50,5 @@ public final class KafkaLauncher {
             throw new IllegalArgumentException(config + " must set exactly one log.dirs entry, found: " + dirs);
         }
         return dirs.trim();
-    }
-
-    // A broker orphaned by a killed parent would hold its ports and data dir forever.
-    static void exitWhenParentDies() {
-        String pid = System.getProperty(PARENT_PID_PROPERTY);
-        if (pid == null || pid.isBlank()) {
-            return;
-        }
-        ProcessHandle.of(Long.parseLong(pid.trim())).ifPresentOrElse(
-                parent -> parent.onExit().thenRun(() -> {
-                    System.err.println("Parent process " + pid + " exited; stopping the broker");
-                    System.exit(0);
-                }),
-                () -> {
-                    System.err.println("Parent process " + pid + " is not running; not starting the broker");
-                    System.exit(3);
-                });
     }
 }
