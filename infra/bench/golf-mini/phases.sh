@@ -31,7 +31,7 @@ sed -e "s|^public class Recipe {|public class Recipe { static long[] PHASE = new
 echo "per-step CPU of the main thread in ms, mean over steps $((warmup + 1))..$steps, 1 thread, $(date -u +%F)"
 (cd "$work/recipe" && env MKL_CBWR=AUTO,STRICT LOOPLAB_DATA="$(pwd)/../../train.txt" LOOPLAB_OUT=out LOOPLAB_METRICS=metrics.jsonl \
     LOOPLAB_BUDGET_S=3600 LOOPLAB_SEED=1 LOOPLAB_THREADS=1 LOOPLAB_STEPS="$steps" \
-    java -XX:+UseSerialGC -Dai.djl.offline=true -cp "$(cat ../../../../../../infra/runtime-djl/target/classes/looplab/runtime/djl.classpath)" \
+    java -XX:+UseSerialGC -Dai.djl.offline=true -cp "$(cat ../../../../../../infra/runtimes/djl/target/classes/looplab/runtime/djl.classpath)" \
     Recipe.java train 2> train.log | sed 's/^/djl   (MKL_CBWR=AUTO,STRICT): /')
 for optimizer in torch recipe; do
   env LOOPLAB_THREADS=1 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 /usr/bin/python3 infra/bench/golf-mini/golf_mini_torch.py \

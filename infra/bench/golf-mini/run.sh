@@ -24,9 +24,9 @@ mode=${1:-}
 shift
 
 # the DJL runtime classpath and the evaluators' classes, built offline from this checkout
-djl_cp_file=infra/runtime-djl/target/classes/looplab/runtime/djl.classpath
-if [[ ! -f $djl_cp_file || ! -d evaluators/target/classes/dev/looplab/evaluation/golf ]]; then
-  ./mvnw -o -q -pl infra/runtime-djl package -DskipTests
+djl_cp_file=infra/runtimes/djl/target/classes/looplab/runtime/djl.classpath
+if [[ ! -f $djl_cp_file || ! -d infra/runtimes/common/target/classes || ! -d evaluators/target/classes/dev/looplab/evaluation/golf ]]; then
+  ./mvnw -o -q -pl infra/runtimes/djl -am package -DskipTests
   ./mvnw -o -q -pl evaluators -am compile
 fi
 if [[ ! -f $work/evaluators.classpath ]]; then
@@ -34,8 +34,8 @@ if [[ ! -f $work/evaluators.classpath ]]; then
     -Dmdep.outputFile="$work/evaluators.classpath"
 fi
 djl_cp=$(cat "$djl_cp_file")
-# this checkout's classes first: the local Maven repository may hold an older runtime-djl jar
-eval_cp="evaluators/target/classes:infra/runtime-djl/target/classes:$(cat "$work/evaluators.classpath")"
+# this checkout's classes first: the local Maven repository may hold an older looplab-runtime-djl jar
+eval_cp="evaluators/target/classes:infra/runtimes/djl/target/classes:infra/runtimes/common/target/classes:$(cat "$work/evaluators.classpath")"
 
 # the exact training split the worker gives a trial (the evaluator's GolfMiniData)
 data=$work/train.txt

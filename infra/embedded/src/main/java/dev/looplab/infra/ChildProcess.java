@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
+import dev.looplab.runtime.ParentWatch;
+
 /**
  * A server running as a child JVM whose output goes to a log file; stopping it also stops its
  * descendants, and a JVM shutdown hook stops it if nobody else did.
@@ -41,7 +43,7 @@ final class ChildProcess implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
         // lets the child stop itself when this JVM dies without running its shutdown hooks (kill -9)
-        command.add("-Dlooplab.parent.pid=" + ProcessHandle.current().pid());
+        command.add("-D" + ParentWatch.PARENT_PID_PROPERTY + "=" + ProcessHandle.current().pid());
         command.add("-cp");
         command.add(classpath);
         command.add(mainClass);
