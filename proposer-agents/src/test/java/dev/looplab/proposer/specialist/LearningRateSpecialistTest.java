@@ -1,5 +1,7 @@
 package dev.looplab.proposer.specialist;
 
+import dev.looplab.trial.TrialStatus;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.looplab.trial.Direction;
@@ -71,7 +73,7 @@ class LearningRateSpecialistTest {
         String firstId = UUID.randomUUID().toString();
         ProposedEdit first = forceDirection(firstId, true);
         recipes.put("t1", recipeWithLr(lrAfter(first)));
-        specialist.observe(outcome(firstId, "t1", "t0", "keep", -0.02, "val bpb fell 2% and early loss dropped faster"));
+        specialist.observe(outcome(firstId, "t1", "t0", TrialStatus.keep, -0.02, "val bpb fell 2% and early loss dropped faster"));
 
         // when asked for the next step from t1
         ProposedEdit next = propose("t1").orElseThrow();
@@ -80,7 +82,7 @@ class LearningRateSpecialistTest {
         assertThat(lrAfter(next)).isGreaterThan(lrAfter(first));
         assertThat(next.hypothesis()).startsWith("Raising LR from")
                 .contains("last outcome: keep").contains("early loss dropped faster");
-        assertThat(specialist.attempt(firstId)).get().extracting(a -> a.outcome().status()).isEqualTo("keep");
+        assertThat(specialist.attempt(firstId)).get().extracting(a -> a.outcome().status()).isEqualTo(TrialStatus.keep);
     }
 
     @Test
@@ -88,7 +90,7 @@ class LearningRateSpecialistTest {
         // given a raise from t0 that was discarded
         String firstId = UUID.randomUUID().toString();
         forceDirection(firstId, true);
-        specialist.observe(outcome(firstId, "t9", "t0", "discard", 0.03, "loss spiked at step 400"));
+        specialist.observe(outcome(firstId, "t9", "t0", TrialStatus.discard, 0.03, "loss spiked at step 400"));
 
         // when asked again from the same best
         ProposedEdit next = propose("t0").orElseThrow();
@@ -119,7 +121,7 @@ class LearningRateSpecialistTest {
     void learnsFromOutcomesOfProposalsMadeBeforeARestart() {
         // given an outcome of an lr-tuner proposal this instance never made: t0 -> t5 raised LR and was kept
         recipes.put("t5", recipeWithLr(6e-3));
-        specialist.observe(outcome("before-restart", "t5", "t0", "keep", -0.01, "better"));
+        specialist.observe(outcome("before-restart", "t5", "t0", TrialStatus.keep, -0.01, "better"));
 
         // when asked for a proposal from t5
         ProposedEdit next = propose("t5").orElseThrow();
@@ -208,7 +210,7 @@ class LearningRateSpecialistTest {
         }
     }
 
-    private OutcomeRecorded outcome(String proposalId, String trial, String parent, String status, double delta, String feedback) {
+    private OutcomeRecorded outcome(String proposalId, String trial, String parent, TrialStatus status, double delta, String feedback) {
         return new OutcomeRecorded(OutcomeRecorded.SCHEMA, proposalId, trial, "c1", "golf-mini", LearningRateSpecialist.NAME,
                 parent, status, 1.25 + delta, delta, delta, trial, 1.25, feedback, clock++);
     }

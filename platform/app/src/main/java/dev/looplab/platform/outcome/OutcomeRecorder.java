@@ -1,5 +1,8 @@
 package dev.looplab.platform.outcome;
 
+import dev.looplab.platform.trial.Artifact;
+import dev.looplab.platform.trial.ArtifactRepository;
+
 import dev.looplab.evaluation.KeepRule;
 import dev.looplab.evaluation.task.TaskDefinition;
 import dev.looplab.events.ArtifactRef;

@@ -2,7 +2,6 @@ package dev.looplab.platform.trial;
 
 import dev.looplab.platform.lineage.LineageService;
 import dev.looplab.platform.messaging.LiveUpdates;
-import dev.looplab.platform.outcome.ArtifactRepository;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.mutiny.Multi;
 import jakarta.inject.Inject;

@@ -2,7 +2,6 @@ package dev.looplab.platform.trial;
 
 import dev.looplab.trial.TrialStatus;
 
-import dev.looplab.platform.outcome.Artifact;
 
 import java.time.Instant;
 import java.util.List;

@@ -114,7 +114,7 @@ class LeaseExpiryTest {
         assertThat(lineage.store("golf-mini").outcomeNote(trial)).hasValueSatisfying(note ->
                 assertThat(note).contains("Outcome of trial " + trial + ": worker_lost"));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(outcomesOf(trial))
-                .singleElement().satisfies(o -> assertThat(o.status()).isEqualTo("worker_lost")));
+                .singleElement().satisfies(o -> assertThat(o.status()).isEqualTo(TrialStatus.worker_lost)));
         assertThat(runRequestsOf(trial)).extracting(RunRequest::attempt).containsExactly(1, 2);
 
         // a late report of the lost attempt changes nothing

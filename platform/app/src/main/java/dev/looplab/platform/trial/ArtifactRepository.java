@@ -1,4 +1,4 @@
-package dev.looplab.platform.outcome;
+package dev.looplab.platform.trial;
 
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;

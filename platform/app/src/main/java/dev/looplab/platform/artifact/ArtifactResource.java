@@ -1,4 +1,7 @@
-package dev.looplab.platform.outcome;
+package dev.looplab.platform.artifact;
+
+import dev.looplab.platform.trial.Artifact;
+import dev.looplab.platform.trial.ArtifactRepository;
 
 import dev.looplab.platform.trial.TrialRepository;
 import io.quarkus.narayana.jta.QuarkusTransaction;

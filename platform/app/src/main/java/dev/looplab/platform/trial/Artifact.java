@@ -1,4 +1,4 @@
-package dev.looplab.platform.outcome;
+package dev.looplab.platform.trial;
 
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -26,7 +26,7 @@ public class Artifact {
     public String sha256;
 
     /** The row of a file a worker reported for the trial. */
-    static Artifact of(String trialId, dev.looplab.events.ArtifactRef ref) {
+    public static Artifact of(String trialId, dev.looplab.events.ArtifactRef ref) {
         Artifact artifact = new Artifact();
         artifact.trialId = trialId;
         artifact.name = ref.name();

@@ -1,4 +1,4 @@
-package dev.looplab.platform.outcome;
+package dev.looplab.platform.artifact;
 
 import dev.looplab.platform.config.LooplabConfig;
 import io.minio.GetPresignedObjectUrlArgs;
