@@ -6,20 +6,18 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.zip.GZIPInputStream;
+
+import dev.looplab.evaluation.scoring.DataSplit;
 
 /**
  * Fashion-MNIST as Debian's dataset-fashion-mnist ships it: the 60,000 training images go to the
  * recipe as one file (the IDX3 images file then the IDX1 labels file, uncompressed); the 10,000 t10k
  * images stay with the evaluator.
  */
-public final class FashionMnist {
+public final class FashionMnist implements DataSplit {
     public static final Path DEBIAN_DIR = Path.of("/usr/share/datasets/fashion-mnist");
     public static final int SIDE = 28;
     public static final int PIXELS = SIDE * SIDE;
@@ -78,11 +76,13 @@ public final class FashionMnist {
         return testLabels.length;
     }
 
+    @Override
     public long trainBytes() {
         return trainFile.length;
     }
 
     /** Writes the recipe's training file; returns its sha256. */
+    @Override
     public String writeTraining(Path file) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
@@ -95,17 +95,14 @@ public final class FashionMnist {
         return trainSha256;
     }
 
+    @Override
     public String trainSha256() {
         return trainSha256;
     }
 
+    @Override
     public String heldOutSha256() {
         return heldOutSha256;
-    }
-
-    /** One fingerprint of the whole split: changes when either side changes. */
-    public String fingerprint() {
-        return sha256((trainSha256 + ":" + heldOutSha256).getBytes(StandardCharsets.US_ASCII));
     }
 
     private static Path file(Path dir, String name) {
@@ -131,11 +128,7 @@ public final class FashionMnist {
     }
 
     static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return DataSplit.sha256(bytes);
     }
 
     /** One split's pixels and labels, checked against the IDX headers. */

@@ -6,22 +6,21 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+
+import dev.looplab.evaluation.scoring.DataSplit;
 
 /**
  * The golf-mini corpus: Debian's English fortunes, split into records on lines holding only
  * {@code %}, de-duplicated and shuffled with a fixed seed; {@link #HELD_OUT_BYTES} bytes of whole
  * records at the end of the shuffled corpus are held out for the evaluator, never written to training.
  */
-public final class GolfMiniData {
+public final class GolfMiniData implements DataSplit {
     /** Where Debian's {@code fortunes} package installs its plain-text files. */
     public static final Path DEBIAN_FORTUNES = Path.of("/usr/share/games/fortunes");
     /** Size of the held-out slice: scoring it takes a few seconds on two cores. */
@@ -126,6 +125,7 @@ public final class GolfMiniData {
     }
 
     /** Writes the training split to {@code file}; returns its sha256. */
+    @Override
     public String writeTraining(Path file) {
         try {
             if (file.getParent() != null) {
@@ -138,6 +138,11 @@ public final class GolfMiniData {
         return trainSha256();
     }
 
+    @Override
+    public long trainBytes() {
+        return train.length;
+    }
+
     public byte[] train() {
         return train.clone();
     }
@@ -146,30 +151,19 @@ public final class GolfMiniData {
         return heldOut.clone();
     }
 
+    @Override
     public String trainSha256() {
-        return sha256(train);
+        return DataSplit.sha256(train);
     }
 
+    @Override
     public String heldOutSha256() {
-        return sha256(heldOut);
-    }
-
-    /** One fingerprint of the whole split: changes when either side changes. */
-    public String fingerprint() {
-        return sha256((trainSha256() + ":" + heldOutSha256()).getBytes(StandardCharsets.US_ASCII));
+        return DataSplit.sha256(heldOut);
     }
 
     /** The fortune files the corpus was read from. */
     public List<String> sources() {
         return sources;
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM lacks SHA-256", e);
-        }
     }
 
     /** The fortunes corpus is not installed. */

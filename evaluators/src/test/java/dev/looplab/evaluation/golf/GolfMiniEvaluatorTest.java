@@ -183,7 +183,7 @@ class GolfMiniEvaluatorTest {
     @Test
     void negativeLogLikelihoodIsTheLogSoftmaxOfTheTarget() throws IOException {
         // given uniform logits over 256 bytes, then every byte costs ln 256 nats (8 bits)
-        float[] logits = new float[ScoringProcess.VOCAB];
+        float[] logits = new float[GolfMiniEvaluator.VOCAB];
         assertThat(GolfMiniEvaluator.negativeLogLikelihood(logits, 0, 42))
                 .isCloseTo(Math.log(256), org.assertj.core.data.Offset.offset(1e-12));
         // and shifting all logits by a constant changes nothing

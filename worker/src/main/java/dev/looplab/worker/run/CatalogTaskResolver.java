@@ -1,17 +1,12 @@
 package dev.looplab.worker.run;
 
-import dev.looplab.evaluation.Evaluator;
-import dev.looplab.evaluation.airbench.AirbenchMiniEvaluator;
-import dev.looplab.evaluation.airbench.FashionMnist;
-import dev.looplab.evaluation.golf.GolfMiniData;
-import dev.looplab.evaluation.golf.GolfMiniEvaluator;
-import dev.looplab.evaluation.noop.ExitCodeEvaluator;
+import dev.looplab.evaluation.registry.EvaluatorRegistry;
+import dev.looplab.evaluation.registry.EvaluatorSettings;
 import dev.looplab.evaluation.task.TaskCatalog;
 import dev.looplab.evaluation.task.TaskDefinition;
 
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,17 +14,15 @@ import java.util.Map;
  * so held-out data an evaluator loads is read once per worker.
  */
 public final class CatalogTaskResolver implements TaskResolver {
-    private static final List<String> KNOWN_EVALUATORS = List.of(GolfMiniEvaluator.NAME, AirbenchMiniEvaluator.NAME,
-            ExitCodeEvaluator.NAME);
-
+    private final EvaluatorRegistry evaluators = EvaluatorRegistry.builtIn();
     private final Path recipesDir;
-    private final int evaluatorThreads;
+    private final EvaluatorSettings evaluatorSettings;
     private TaskCatalog catalog;
     private final Map<String, TaskSetup> resolved = new HashMap<>();
 
     public CatalogTaskResolver(Path recipesDir, int evaluatorThreads) {
         this.recipesDir = recipesDir;
-        this.evaluatorThreads = evaluatorThreads;
+        this.evaluatorSettings = new EvaluatorSettings(evaluatorThreads);
     }
 
     @Override
@@ -44,22 +37,8 @@ public final class CatalogTaskResolver implements TaskResolver {
         }
         TaskDefinition definition = catalog.find(task);
         TaskSetup setup = new TaskSetup(definition.name(), definition.runtime().name(), definition.entry(),
-                definition.command(), definition.trainBudgetSeconds(), evaluatorOf(definition));
+                definition.command(), definition.trainBudgetSeconds(), evaluators.create(definition, evaluatorSettings));
         resolved.put(task, setup);
         return setup;
-    }
-
-    private Evaluator evaluatorOf(TaskDefinition task) {
-        if (GolfMiniEvaluator.NAME.equals(task.evaluator())) {
-            return new GolfMiniEvaluator(task, GolfMiniData::fromDebianFortunes, evaluatorThreads);
-        }
-        if (AirbenchMiniEvaluator.NAME.equals(task.evaluator())) {
-            return new AirbenchMiniEvaluator(task, FashionMnist::fromDebianDataset, evaluatorThreads);
-        }
-        if (ExitCodeEvaluator.NAME.equals(task.evaluator())) {
-            return new ExitCodeEvaluator(task);
-        }
-        throw new IllegalStateException(task.taskDir().resolve(TaskDefinition.FILE_NAME) + " names evaluator '"
-                + task.evaluator() + "', which this worker does not have; known evaluators are " + KNOWN_EVALUATORS);
     }
 }

@@ -1,4 +1,4 @@
-package dev.looplab.evaluation.golf;
+package dev.looplab.evaluation.scoring;
 
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -15,12 +15,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A recipe running in score mode as a child process: each {@link #logits} call sends one frame
- * {@code [int32 BE n][n bytes]} and reads back {@code n * 256} float32 BE logits; other tasks frame
- * their requests themselves through {@link #exchange}.
+ * A task's scoring process (a recipe in score mode, or a task's scoring module) running as a child:
+ * each {@link #exchange} sends one request frame the task built and reads back a fixed number of
+ * float32 BE values; stderr is kept as a tail for feedback.
  */
 public final class ScoringProcess implements AutoCloseable {
-    public static final int VOCAB = 256;
     private static final int STDERR_TAIL_LINES = 40;
 
     private final Process process;
@@ -46,12 +45,6 @@ public final class ScoringProcess implements AutoCloseable {
         return new ScoringProcess(builder.start());
     }
 
-    /** The logits of one window, row-major (position, then byte value). */
-    public float[] logits(byte[] window) throws IOException {
-        byte[] frame = ByteBuffer.allocate(Integer.BYTES + window.length).putInt(window.length).put(window).array();
-        return exchange(frame, window.length * VOCAB, window.length + " bytes");
-    }
-
     /**
      * Sends one request frame as it is and reads back {@code floats} float32 BE values: the framing
      * of any score mode that answers each request with a fixed number of floats.
@@ -71,8 +64,11 @@ public final class ScoringProcess implements AutoCloseable {
         return values;
     }
 
-    /** Closes stdin (end of frames) and waits up to {@code seconds} for a clean exit; returns the exit code. */
-    public int finish(long seconds) throws IOException, InterruptedException {
+    /**
+     * Closes stdin (end of frames) and requires a clean exit within {@code seconds}: exit code 0 and
+     * nothing on stdout beyond the answers.
+     */
+    public void finish(long seconds) throws IOException, InterruptedException {
         stdin.close();
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
             process.destroyForcibly();
@@ -81,7 +77,10 @@ public final class ScoringProcess implements AutoCloseable {
         if (stdout.read() != -1) {
             throw new IOException("the recipe's score mode wrote more to stdout than the logits it was asked for");
         }
-        return process.exitValue();
+        int exit = process.exitValue();
+        if (exit != 0) {
+            throw new IOException("score mode exited with code " + exit + " after answering every frame");
+        }
     }
 
     /** The last lines the child wrote to stderr, for feedback. */

@@ -1,0 +1,35 @@
+package dev.looplab.evaluation.scoring;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** A task's data as its evaluator holds it: the training side, written for a recipe, and the held-out side's hash. */
+public interface DataSplit {
+
+    /** Writes the training side (never the held-out one) to {@code file}; returns its sha256. */
+    String writeTraining(Path file);
+
+    /** The size of what {@link #writeTraining} writes. */
+    long trainBytes();
+
+    String trainSha256();
+
+    String heldOutSha256();
+
+    /** One fingerprint of the whole split, recorded in every measurement: changes when either side changes. */
+    default String fingerprint() {
+        return sha256((trainSha256() + ":" + heldOutSha256()).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** The lower-case hex sha256 of {@code bytes}. */
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM lacks SHA-256", e);
+        }
+    }
+}
