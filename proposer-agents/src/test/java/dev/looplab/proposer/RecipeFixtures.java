@@ -4,9 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 
-/** Recipe texts for tests: an inline sample, and the real golf-mini recipe once it is in the checkout. */
+/** Recipe texts for tests: an inline sample, and the real golf-mini recipe of the checkout. */
 public final class RecipeFixtures {
 
     public static final String SAMPLE = """
@@ -33,14 +32,14 @@ public final class RecipeFixtures {
     private RecipeFixtures() {
     }
 
-    /** recipes/golf-mini/Recipe.java of this checkout, when it exists (tests run from proposer-agents/). */
-    public static Optional<String> golfMini() {
-        Path path = Path.of("..", "recipes", "golf-mini", "Recipe.java");
+    /** recipes/golf-mini/Recipe.java of this checkout (tests run from proposer-agents/); a missing one fails. */
+    public static String golfMini() {
+        Path path = Path.of("..", "recipes", "golf-mini", "Recipe.java").toAbsolutePath().normalize();
         if (!Files.isRegularFile(path)) {
-            return Optional.empty();
+            throw new AssertionError(path + " is missing: run the tests from a full checkout of Looplab");
         }
         try {
-            return Optional.of(Files.readString(path));
+            return Files.readString(path);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

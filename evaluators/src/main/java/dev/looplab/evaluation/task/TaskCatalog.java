@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
-import dev.looplab.evaluation.Evaluators;
 
 /** The tasks found under a recipes folder ({@code recipes/<task>/task.yaml}), by name. */
 public final class TaskCatalog {
@@ -46,11 +45,11 @@ public final class TaskCatalog {
         return new TaskCatalog(recipesDir.toAbsolutePath().normalize(), Map.copyOf(tasks));
     }
 
-    /** @throws Evaluators.UnknownTaskException naming the task and the known ones */
+    /** @throws UnknownTaskException naming the task and the known ones */
     public TaskDefinition find(String name) {
         TaskDefinition task = byName.get(name);
         if (task == null) {
-            throw new Evaluators.UnknownTaskException(name, byName.keySet());
+            throw new UnknownTaskException(name, byName.keySet());
         }
         return task;
     }

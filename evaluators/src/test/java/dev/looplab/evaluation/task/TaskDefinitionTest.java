@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.looplab.evaluation.Evaluators;
+import dev.looplab.evaluation.task.UnknownTaskException;
 
 class TaskDefinitionTest {
     static final Path RECIPES = Path.of(System.getProperty("looplab.recipes.dir", "../recipes"));
@@ -105,7 +105,7 @@ class TaskDefinitionTest {
         assertThat(catalog.names()).containsExactly("alpha", "beta");
         assertThat(catalog.find("beta").command()).containsExactly("python3", "train.py");
         assertThatThrownBy(() -> catalog.find("gamma"))
-                .isInstanceOf(Evaluators.UnknownTaskException.class)
+                .isInstanceOf(UnknownTaskException.class)
                 .hasMessageContaining("unknown task 'gamma'")
                 .hasMessageContaining("[alpha, beta]");
     }

@@ -169,7 +169,7 @@ public class CampaignLoop {
     private SpecialistContext context(String proposalId, CampaignStatus campaign) {
         return new SpecialistContext(proposalId, campaign.campaign(), campaign.task(), campaign.bestTrialId(),
                 campaign.bestScore(), campaign.lowerIsBetter() ? Direction.lower : Direction.higher,
-                platform::trialFile, random);
+                campaign.trainBudgetSeconds(), platform::trialFile, random);
     }
 
     /** Records the proposal as pending first, so a crash between the two steps leads to a resend, not a loss. */

@@ -2,7 +2,7 @@ package dev.looplab.proposer.platform;
 
 /**
  * The platform's view of a campaign ({@code GET /api/campaigns/{campaign}}): its best trial so far
- * and how many trials are accepted but not yet recorded.
+ * how many trials are accepted but not yet recorded, and the training budget its trials run under.
  */
 public record CampaignStatus(
         String campaign,
@@ -11,7 +11,8 @@ public record CampaignStatus(
         Double bestScore,
         String direction,
         int inFlight,
-        int recorded) {
+        int recorded,
+        int trainBudgetSeconds) {
 
     /** True once the baseline has a score, so specialists have something to improve on. */
     public boolean hasBaselineScore() {

@@ -16,8 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -29,8 +27,6 @@ public class LearningRateSpecialist implements Specialist {
     public static final String NAME = "lr-tuner";
     public static final String SURFACE = "optimizer";
     static final String RECIPE = "Recipe.java";
-    static final String TASK_YAML = "task.yaml";
-    private static final Pattern TRAIN_BUDGET = Pattern.compile("(?m)^train_budget_seconds:\\s*(\\d+)");
 
     private static final Logger LOG = Logger.getLogger(LearningRateSpecialist.class);
     // the first two of each side are the usual steps; the rest widen and refine the search once those are spent
@@ -210,24 +206,10 @@ public class LearningRateSpecialist implements Specialist {
         }
     }
 
-    /**
-     * "the 90 s training budget": the campaign's override (LOOPLAB_TRAIN_BUDGET_S, which the launcher
-     * gives every app) when set, else the task's task.yaml when the trial carries it.
-     */
+    /** "the 90 s training budget", as the platform reports the campaign's trials run. */
     private static String budget(SpecialistContext ctx) {
-        String override = System.getenv("LOOPLAB_TRAIN_BUDGET_S");
-        if (override != null && override.matches("[1-9][0-9]*")) {
-            return "the " + override + " s training budget";
-        }
-        try {
-            Matcher m = TRAIN_BUDGET.matcher(ctx.parentFile(TASK_YAML));
-            if (m.find()) {
-                return "the " + m.group(1) + " s training budget";
-            }
-        } catch (RuntimeException e) {
-            LOG.debugf("no %s in trial %s (%s)", TASK_YAML, ctx.parentTrial(), e.getMessage());
-        }
-        return "the fixed training budget";
+        return ctx.trainBudgetSeconds() > 0 ? "the " + ctx.trainBudgetSeconds() + " s training budget"
+                : "the fixed training budget";
     }
 
     private String hypothesis(String knobName, double from, double to, String budget, Optional<Attempt> last) {

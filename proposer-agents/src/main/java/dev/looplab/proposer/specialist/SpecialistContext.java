@@ -5,7 +5,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * What a specialist sees when asked for a proposal: the id the proposal will carry, the campaign,
- * its best trial (the parent) with score and direction, read access to trial files and a seeded random.
+ * its best trial (the parent) with score and direction, the training budget trials run under (0 when the
+ * platform did not say), read access to trial files and a seeded random.
  */
 public record SpecialistContext(
         String proposalId,
@@ -14,6 +15,7 @@ public record SpecialistContext(
         String parentTrial,
         double parentScore,
         Direction direction,
+        int trainBudgetSeconds,
         TrialFiles files,
         RandomGenerator random) {
 

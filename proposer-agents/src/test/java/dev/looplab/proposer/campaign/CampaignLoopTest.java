@@ -70,11 +70,11 @@ class CampaignLoopTest {
         // given a campaign the platform does not know, then one whose baseline has no score yet
         platform.campaign(null);
         assertThat(loop.proposeIfIdle()).isEqualTo(TickResult.NO_CAMPAIGN);
-        platform.campaign(new CampaignStatus(CAMPAIGN, "golf-mini", "t0", null, "lower", 1, 0));
+        platform.campaign(new CampaignStatus(CAMPAIGN, "golf-mini", "t0", null, "lower", 1, 0, 90));
         assertThat(loop.proposeIfIdle()).isEqualTo(TickResult.NO_BASELINE);
 
         // when the baseline is scored and nothing is in flight
-        platform.campaign(new CampaignStatus(CAMPAIGN, "golf-mini", "t0", 1.25, "lower", 0, 1));
+        platform.campaign(new CampaignStatus(CAMPAIGN, "golf-mini", "t0", 1.25, "lower", 0, 1, 90));
 
         // then the lr-tuner's proposal on t0 appears on looplab.proposals, keyed by campaign
         ConsumerRecord<String, String> first = awaitProposals(1).get(0);
@@ -95,7 +95,7 @@ class CampaignLoopTest {
                 .content().contains(p1.proposalId());
 
         // when the platform accepts it as t1 (in flight), the trial is kept and its outcome arrives on looplab.outcomes
-        platform.campaign(new CampaignStatus(CAMPAIGN, "golf-mini", "t0", 1.25, "lower", 1, 1));
+        platform.campaign(new CampaignStatus(CAMPAIGN, "golf-mini", "t0", 1.25, "lower", 1, 1, 90));
         String t1Recipe = applyLr(p1);
         platform.file("t1", "Recipe.java", t1Recipe);
         platform.processed(p1.proposalId(), "t1");
@@ -110,7 +110,7 @@ class CampaignLoopTest {
                         .satisfies(a -> assertThat(a.outcome().status()).isEqualTo(TrialStatus.keep)));
 
         // when t1 becomes the best and the campaign is idle again
-        platform.campaign(new CampaignStatus(CAMPAIGN, "golf-mini", "t1", 1.20, "lower", 0, 2));
+        platform.campaign(new CampaignStatus(CAMPAIGN, "golf-mini", "t1", 1.20, "lower", 0, 2, 90));
 
         // then the next proposal builds on t1, keeps the direction that helped and cites the feedback
         Proposal p2 = Json.read(awaitProposals(2).get(1).value(), Proposal.class);

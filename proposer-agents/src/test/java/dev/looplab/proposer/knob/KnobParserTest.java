@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.looplab.proposer.RecipeFixtures;
 import java.util.List;
-import java.util.Optional;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class KnobParserTest {
@@ -105,12 +103,11 @@ class KnobParserTest {
 
     @Test
     void theRealGolfMiniRecipeHasAnOptimizerLearningRateInsideItsRange() {
-        // given the checked-in golf-mini recipe (skipped until recipes/ lands in this checkout)
-        Optional<String> recipe = RecipeFixtures.golfMini();
-        Assumptions.assumeTrue(recipe.isPresent(), "recipes/golf-mini/Recipe.java is not in this checkout yet");
+        // given the checked-in golf-mini recipe
+        String recipe = RecipeFixtures.golfMini();
 
         // when it is parsed
-        List<Knob> knobs = KnobParser.parse(recipe.get());
+        List<Knob> knobs = KnobParser.parse(recipe);
 
         // then it has knobs, every numeric one sits inside its declared range, and LR can be rewritten
         assertThat(knobs).isNotEmpty();
@@ -120,8 +117,8 @@ class KnobParserTest {
                 .allSatisfy(k -> assertThat(k.choices()).as(k.name()).contains(k.textValue()));
         Knob lr = knobs.stream().filter(k -> k.name().equals("LR")).findFirst().orElseThrow();
         assertThat(lr.surface()).isEqualTo("optimizer");
-        String edited = KnobParser.rewrite(recipe.get(), "LR", lr.type().literal(lr.numericValue() * 2));
+        String edited = KnobParser.rewrite(recipe, "LR", lr.type().literal(lr.numericValue() * 2));
         assertThat(KnobParser.find(edited, "LR").orElseThrow().numericValue()).isEqualTo(lr.numericValue() * 2, org.assertj.core.data.Offset.offset(lr.numericValue() * 0.01));
-        assertThat(edited.lines().count()).isEqualTo(recipe.get().lines().count());
+        assertThat(edited.lines().count()).isEqualTo(recipe.lines().count());
     }
 }

@@ -31,7 +31,7 @@ class PlatformClientTest {
             if (path.equals("/api/campaigns/golf%20mini")) {
                 status = 200;
                 body = "{\"campaign\":\"golf mini\",\"task\":\"golf-mini\",\"bestTrialId\":\"t0\",\"bestScore\":1.5,"
-                        + "\"direction\":\"higher\",\"inFlight\":2,\"recorded\":7,\"extra\":true}";
+                        + "\"direction\":\"higher\",\"inFlight\":2,\"recorded\":7,\"trainBudgetSeconds\":90,\"extra\":true}";
             } else if (path.equals("/api/trials/t0/files/src/Recipe.java")) {
                 status = 200;
                 body = "class Recipe {}\n";
@@ -59,7 +59,7 @@ class PlatformClientTest {
     @Test
     void readsACampaignIgnoringFieldsItDoesNotKnow() {
         CampaignStatus status = client.campaign("golf mini").orElseThrow();
-        assertThat(status).isEqualTo(new CampaignStatus("golf mini", "golf-mini", "t0", 1.5, "higher", 2, 7));
+        assertThat(status).isEqualTo(new CampaignStatus("golf mini", "golf-mini", "t0", 1.5, "higher", 2, 7, 90));
         assertThat(status.lowerIsBetter()).isFalse();
         assertThat(status.hasBaselineScore()).isTrue();
         assertThat(paths).containsExactly("/api/campaigns/golf%20mini");

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,14 +26,14 @@ class LearningRateSpecialistTest {
 
     final LearningRateSpecialist specialist = new LearningRateSpecialist();
     final Map<String, String> recipes = new HashMap<>(Map.of("t0", RecipeFixtures.SAMPLE));
-    final Map<String, String> tasks = new HashMap<>();
+    // the training budget the platform reports for the campaign's trials
+    static final int TRAIN_BUDGET_SECONDS = 90;
     final Random random = new Random(42);
     long clock = 1_000;
 
     @Test
     void proposesAnLrChangeOnTheOptimizerSurfaceWithAHypothesisAndASmallExpectedGain() {
-        // given a best trial with LR 3e-3, a 90 s training budget and no outcomes yet
-        tasks.put("t0", "name: golf-mini\ntrain_budget_seconds: 90\neval_budget_seconds: 120\n");
+        // given a best trial with LR 3e-3, a 90 s training budget (TRAIN_BUDGET_SECONDS) and no outcomes yet
         // when the specialist is asked
         ProposedEdit edit = propose("t0").orElseThrow();
 
@@ -167,12 +166,11 @@ class LearningRateSpecialistTest {
 
     @Test
     void theRealGolfMiniRecipeGetsADiffThatApplies(@TempDir Path tmp) throws Exception {
-        // given the checked-in golf-mini recipe as the root of a lineage (skipped until recipes/ lands)
-        Optional<String> golf = RecipeFixtures.golfMini();
-        Assumptions.assumeTrue(golf.isPresent(), "recipes/golf-mini/Recipe.java is not in this checkout yet");
+        // given the checked-in golf-mini recipe as the root of a lineage
+        String golf = RecipeFixtures.golfMini();
         Path recipeDir = Files.createDirectories(tmp.resolve("recipe"));
-        Files.writeString(recipeDir.resolve("Recipe.java"), golf.get());
-        recipes.put("t0", golf.get());
+        Files.writeString(recipeDir.resolve("Recipe.java"), golf);
+        recipes.put("t0", golf);
         try (LineageStore lineage = LineageStore.open(tmp.resolve("lineage.git"))) {
             lineage.initRoot("t0", recipeDir, "baseline");
 
@@ -191,8 +189,8 @@ class LearningRateSpecialistTest {
 
     private Optional<ProposedEdit> propose(String parent) {
         return specialist.propose(new SpecialistContext(UUID.randomUUID().toString(), "c1", "golf-mini", parent,
-                1.25, Direction.lower, (trial, path) -> {
-                    String text = path.equals("task.yaml") ? tasks.get(trial) : recipes.get(trial);
+                1.25, Direction.lower, TRAIN_BUDGET_SECONDS, (trial, path) -> {
+                    String text = recipes.get(trial);
                     if (text == null) {
                         throw new IllegalStateException("trial " + trial + " has no " + path);
                     }
@@ -205,7 +203,7 @@ class LearningRateSpecialistTest {
         for (long seed = 0; ; seed++) {
             if (new Random(seed).nextBoolean() == up) {
                 return specialist.propose(new SpecialistContext(proposalId, "c1", "golf-mini", "t0", 1.25,
-                        Direction.lower, (t, p) -> p.equals("Recipe.java") ? recipes.get(t) : null, new Random(seed))).orElseThrow();
+                        Direction.lower, TRAIN_BUDGET_SECONDS, (t, p) -> p.equals("Recipe.java") ? recipes.get(t) : null, new Random(seed))).orElseThrow();
             }
         }
     }

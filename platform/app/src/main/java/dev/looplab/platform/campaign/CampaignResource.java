@@ -1,5 +1,6 @@
 package dev.looplab.platform.campaign;
 
+import dev.looplab.platform.run.RunScheduler;
 import dev.looplab.platform.trial.TrialRepository;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.inject.Inject;
@@ -15,15 +16,18 @@ import jakarta.ws.rs.core.MediaType;
 @Produces(MediaType.APPLICATION_JSON)
 public class CampaignResource {
 
-    /** The campaign's state: its best trial and how many trials are still running. */
+    /** The campaign's state: its best trial, how many trials are still running, and its trials' budget. */
     public record CampaignView(String campaign, String task, String rootTrialId, String bestTrialId,
-                               Double bestScore, String direction, long inFlight, long recorded) {
+                               Double bestScore, String direction, long inFlight, long recorded,
+                               int trainBudgetSeconds) {
     }
 
     @Inject
     CampaignRepository campaigns;
     @Inject
     TrialRepository trials;
+    @Inject
+    RunScheduler runs;
 
     @GET
     @Path("/{id}")
@@ -33,7 +37,7 @@ public class CampaignResource {
                     new NotFoundException("unknown campaign '" + id + "'"));
             String direction = c.bestTrialId == null ? null : trials.findById(c.bestTrialId).direction;
             return new CampaignView(c.id, c.task, c.rootTrialId, c.bestTrialId, c.bestScore, direction,
-                    trials.countInFlight(c.id), trials.countRecorded(c.id));
+                    trials.countInFlight(c.id), trials.countRecorded(c.id), runs.trainBudgetSeconds(c.task));
         });
     }
 }

@@ -2,7 +2,7 @@ package dev.looplab.platform.imports;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.looplab.evaluation.Evaluators;
+import dev.looplab.evaluation.task.UnknownTaskException;
 import dev.looplab.lineage.LineageStore;
 import dev.looplab.lineage.importer.HistoryImporter;
 import dev.looplab.lineage.importer.ImportException;
@@ -101,7 +101,7 @@ public class ImportService {
     private void requireNotATask(String name) {
         try {
             tasks.find(name);
-        } catch (Evaluators.UnknownTaskException notATask) {
+        } catch (UnknownTaskException notATask) {
             return;
         }
         throw new ImportException("lineage '" + name + "' is the lineage of the built-in task " + name

@@ -1,6 +1,6 @@
 package dev.looplab.platform.lineage;
 
-import dev.looplab.evaluation.Evaluators;
+import dev.looplab.evaluation.task.UnknownTaskException;
 import jakarta.inject.Inject;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
@@ -46,7 +46,7 @@ public class GitHttpServlet extends GitServlet {
         String task = matcher.group(1);
         try {
             tasks.find(task);
-        } catch (Evaluators.UnknownTaskException e) {
+        } catch (UnknownTaskException e) {
             // an imported history (looplab import) has no task.yaml, only its repository
             if (!Files.isDirectory(lineage.repositoryPath(task))) {
                 throw new RepositoryNotFoundException(name, e);

@@ -1,6 +1,6 @@
 package dev.looplab.platform.lineage;
 
-import dev.looplab.evaluation.Evaluators;
+import dev.looplab.evaluation.task.UnknownTaskException;
 import dev.looplab.lineage.LineageOptions;
 import dev.looplab.lineage.LineageStore;
 import dev.looplab.platform.config.LooplabConfig;
@@ -32,7 +32,7 @@ public class LineageService {
     private LineageOptions options(String task) {
         try {
             return LineageOptions.defaults().withEvaluatorOwnedPaths(Set.copyOf(tasks.find(task).evaluatorOwned()));
-        } catch (Evaluators.UnknownTaskException e) {
+        } catch (UnknownTaskException e) {
             // an imported history (looplab import) has no task.yaml and takes no proposals: nothing is owned there
             if (Files.isDirectory(repositoryPath(task))) {
                 return LineageOptions.defaults();

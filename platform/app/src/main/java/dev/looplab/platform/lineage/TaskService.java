@@ -16,7 +16,7 @@ public class TaskService {
 
     private volatile TaskCatalog catalog;
 
-    /** @throws dev.looplab.evaluation.Evaluators.UnknownTaskException naming the known tasks */
+    /** @throws dev.looplab.evaluation.task.UnknownTaskException naming the known tasks */
     public TaskDefinition find(String task) {
         return catalog().find(task);
     }

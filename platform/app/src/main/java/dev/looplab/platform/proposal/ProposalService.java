@@ -1,6 +1,6 @@
 package dev.looplab.platform.proposal;
 
-import dev.looplab.evaluation.Evaluators;
+import dev.looplab.evaluation.task.UnknownTaskException;
 import dev.looplab.trial.TrialStatus;
 import dev.looplab.evaluation.task.TaskDefinition;
 import dev.looplab.events.OutcomeRecorded;
@@ -91,7 +91,7 @@ public class ProposalService {
         TaskDefinition task;
         try {
             task = tasks.find(p.task());
-        } catch (Evaluators.UnknownTaskException e) {
+        } catch (UnknownTaskException e) {
             throw new Refusal(e.getMessage());
         }
         Campaign campaign = blank(p.campaign()) ? null : campaigns.findById(p.campaign());

@@ -39,12 +39,8 @@ public class RunScheduler {
 
     /** Asks a worker to run {@code attempt} of the trial (a re-queued attempt after a lost or handed-back one). */
     public void scheduleRun(Trial trial, int attempt) {
-        TaskDefinition definition = tasks.find(trial.task);
-        int budget = config.campaign().trainBudgetSeconds() > 0
-                ? config.campaign().trainBudgetSeconds() : definition.trainBudgetSeconds();
-        if (trial.trainBudgetSeconds != null && trial.trainBudgetSeconds > 0) {
-            budget = trial.trainBudgetSeconds;
-        }
+        int budget = trial.trainBudgetSeconds != null && trial.trainBudgetSeconds > 0
+                ? trial.trainBudgetSeconds : trainBudgetSeconds(trial.task);
         long seed = trial.seed != null ? trial.seed : config.campaign().seed();
         publisher.requestRun(new RunRequest(RunRequest.SCHEMA, trial.id, attempt, trial.campaignId,
                 trial.task, lineage.fetchUrl(trial.task), trial.commitId, budget, seed, System.currentTimeMillis(),
@@ -52,6 +48,13 @@ public class RunScheduler {
                 trial.requestedStopStep == null ? 0 : trial.requestedStopStep));
         int requestedBudget = budget;
         QuarkusTransaction.requiringNew().run(() -> trials.markRunRequested(trial.id, requestedBudget, seed));
+    }
+
+    /** The training budget of the task's trials: the platform's override when set, else the task's own. */
+    public int trainBudgetSeconds(String task) {
+        TaskDefinition definition = tasks.find(task);
+        return config.campaign().trainBudgetSeconds() > 0
+                ? config.campaign().trainBudgetSeconds() : definition.trainBudgetSeconds();
     }
 
     /** Sends the run request of every trial whose request Kafka never acknowledged (a crash in between). */
