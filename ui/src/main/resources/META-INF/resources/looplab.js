@@ -8,6 +8,13 @@ async function getJson(url) {
   return response.json();
 }
 
+// status name -> its group (in_flight, keep, discard, scored, failure), from the platform's one list
+let statusGroups = {};
+async function loadStatuses() {
+  const statuses = await getJson('/api/statuses');
+  statusGroups = Object.fromEntries(statuses.map(s => [s.name, s.group]));
+}
+
 function fmt(value, digits) {
   return value === null || value === undefined ? '' : Number(value).toFixed(digits);
 }
@@ -45,7 +52,7 @@ function row(trial) {
   tr.appendChild(hypothesis);
   const status = document.createElement('td');
   const badge = document.createElement('span');
-  badge.className = 'status ' + trial.status;
+  badge.className = 'status ' + (statusGroups[trial.status] ?? 'unknown');
   badge.textContent = trial.status;
   status.appendChild(badge);
   tr.appendChild(status);
@@ -163,7 +170,7 @@ function listen() {
   events.onerror = () => dot.classList.remove('on');
 }
 
-refresh().catch(console.error);
+loadStatuses().then(refresh).catch(console.error);
 listen();
 // a slow safety net in case an event is missed while the connection reconnects
 setInterval(() => refresh().catch(console.error), 15000);

@@ -171,6 +171,18 @@ class TrialIntakeTest {
         });
     }
 
+    @Test
+    void theBrowserTakesTheStatusListFromTrialStatus() {
+        var statuses = given().get("/api/statuses").then().statusCode(200).extract().jsonPath();
+
+        assertThat(statuses.getList("name", String.class)).containsExactly(
+                java.util.Arrays.stream(TrialStatus.values()).map(Enum::name).toArray(String[]::new));
+        assertThat(statuses.getString("find { it.name == 'running' }.group")).isEqualTo("in_flight");
+        assertThat(statuses.getString("find { it.name == 'worker_lost' }.group")).isEqualTo("failure");
+        assertThat(statuses.getString("find { it.name == 'keep' }.group")).isEqualTo("keep");
+        assertThat(statuses.getBoolean("find { it.name == 'keep' }.finalStatus")).isTrue();
+    }
+
     // ---- helpers
 
     private String rootTrial() {
