@@ -6,7 +6,7 @@
 # the torch/CUDA versions. Needs only python3 and torch: no JDK, no network, no numpy.
 #
 #   bash infra/gpu/check.sh            the GPU check (about 4 minutes; BUDGET=150 by default)
-#   bash infra/gpu/check.sh --smoke    a few seconds on CPU: the same steps with the recipe shrunk by its knobs
+#   bash infra/gpu/check.sh --smoke    the same steps on CPU with the recipe shrunk by its knobs (about 20 s)
 #
 # Files (data, artifact, metrics, logs, verdict.json) stay in CHECK_DIR (default: a new temporary folder);
 # when $OUT is set (the device runner's output folder) the small ones are copied there.

@@ -16,7 +16,6 @@ cutout; test-time augmentation (flip, then 1-pixel shifts) in load_model.
 
 import glob
 import json
-import math
 import os
 import sys
 import time
