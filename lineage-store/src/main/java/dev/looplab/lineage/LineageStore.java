@@ -1,5 +1,6 @@
 package dev.looplab.lineage;
 
+import dev.looplab.diff.UnifiedDiff;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,8 +27,6 @@ import java.util.stream.Collectors;
 import org.eclipse.jgit.diff.DiffAlgorithm;
 import org.eclipse.jgit.diff.DiffEntry.ChangeType;
 import org.eclipse.jgit.diff.DiffFormatter;
-import org.eclipse.jgit.diff.EditList;
-import org.eclipse.jgit.diff.RawText;
 import org.eclipse.jgit.diff.RawTextComparator;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheBuilder;
@@ -1134,44 +1133,9 @@ public final class LineageStore implements AutoCloseable {
 
     // ---------------------------------------------------------------- diffs
 
-    /**
-     * A git-style unified diff of one file ({@code diff --git a/p b/p}, {@code ---}/{@code +++}, hunks with 3
-     * lines of context, histogram algorithm) that {@link #recordTrial} applies. A null {@code oldText} adds
-     * the file, a null {@code newText} deletes it; equal texts give the empty string.
-     */
+    /** {@link UnifiedDiff#of}: a one-file diff that {@link #recordTrial} applies (null old text adds, null new deletes). */
     public static String unifiedDiff(String path, String oldText, String newText) {
-        String problem = RecipePaths.problem(path);
-        if (problem != null) {
-            throw new IllegalArgumentException("path '" + path + "' " + problem + "; pass a path relative to the recipe root");
-        }
-        if (oldText == null && newText == null) {
-            throw new IllegalArgumentException("unifiedDiff of '" + path + "' needs an old or a new text");
-        }
-        RawText a = new RawText(oldText == null ? new byte[0] : oldText.getBytes(StandardCharsets.UTF_8));
-        RawText b = new RawText(newText == null ? new byte[0] : newText.getBytes(StandardCharsets.UTF_8));
-        EditList edits = DiffAlgorithm.getAlgorithm(DiffAlgorithm.SupportedAlgorithm.HISTOGRAM)
-                .diff(RawTextComparator.DEFAULT, a, b);
-        boolean addOrDelete = oldText == null || newText == null;
-        if (edits.isEmpty() && !addOrDelete) {
-            return "";
-        }
-        StringBuilder header = new StringBuilder("diff --git a/" + path + " b/" + path + "\n");
-        if (oldText == null) {
-            header.append("new file mode 100644\n--- /dev/null\n+++ b/").append(path).append('\n');
-        } else if (newText == null) {
-            header.append("deleted file mode 100644\n--- a/").append(path).append("\n+++ /dev/null\n");
-        } else {
-            header.append("--- a/").append(path).append("\n+++ b/").append(path).append('\n');
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (DiffFormatter formatter = new DiffFormatter(out)) {
-            out.writeBytes(header.toString().getBytes(StandardCharsets.UTF_8));
-            formatter.setContext(CONTEXT_LINES);
-            formatter.format(edits, a, b);
-        } catch (IOException e) {
-            throw new IllegalStateException("formatting to memory cannot fail", e);
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        return UnifiedDiff.of(path, oldText, newText);
     }
 
     // ---------------------------------------------------------------- snapshots (imports)
