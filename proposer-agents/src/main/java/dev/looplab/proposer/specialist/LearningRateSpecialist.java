@@ -2,6 +2,7 @@ package dev.looplab.proposer.specialist;
 
 import dev.looplab.diff.UnifiedDiff;
 import dev.looplab.trial.Direction;
+import dev.looplab.trial.TrialStatus;
 import dev.looplab.events.OutcomeRecorded;
 import dev.looplab.proposer.knob.Knob;
 import dev.looplab.proposer.knob.KnobParser;
@@ -147,7 +148,7 @@ public class LearningRateSpecialist implements Specialist {
         boolean up;
         boolean bigFirst = false;
         if (last.isPresent()) {
-            boolean helped = "keep".equals(last.get().outcome().status());
+            boolean helped = last.get().outcome().status() == TrialStatus.keep;
             up = helped == last.get().raised();
             bigFirst = helped && Math.abs(Math.log(last.get().factor())) >= Math.log(1.7);
         } else {

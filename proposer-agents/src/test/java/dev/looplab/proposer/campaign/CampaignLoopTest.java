@@ -7,6 +7,7 @@ import dev.looplab.events.Json;
 import dev.looplab.events.OutcomeRecorded;
 import dev.looplab.events.Proposal;
 import dev.looplab.events.Topics;
+import dev.looplab.trial.TrialStatus;
 import dev.looplab.proposer.RecipeFixtures;
 import dev.looplab.proposer.knob.KnobParser;
 import dev.looplab.proposer.platform.CampaignStatus;
@@ -98,14 +99,14 @@ class CampaignLoopTest {
         platform.file("t1", "Recipe.java", t1Recipe);
         platform.processed(p1.proposalId(), "t1");
         publishOutcome(new OutcomeRecorded(OutcomeRecorded.SCHEMA, p1.proposalId(), "t1", CAMPAIGN, "golf-mini",
-                LearningRateSpecialist.NAME, "t0", "keep", 1.20, -0.05, -0.05, "t1", 1.20,
+                LearningRateSpecialist.NAME, "t0", TrialStatus.keep, 1.20, -0.05, -0.05, "t1", 1.20,
                 "val bpb improved by 0.05; the loss curve fell faster in the first 30 s", System.currentTimeMillis()));
 
         // then the specialist's memory records the outcome of its own proposal
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(lrTuner.attempt(p1.proposalId())).get()
                         .satisfies(a -> assertThat(a.outcome()).isNotNull())
-                        .satisfies(a -> assertThat(a.outcome().status()).isEqualTo("keep")));
+                        .satisfies(a -> assertThat(a.outcome().status()).isEqualTo(TrialStatus.keep)));
 
         // when t1 becomes the best and the campaign is idle again
         platform.campaign(new CampaignStatus(CAMPAIGN, "golf-mini", "t1", 1.20, "lower", 0, 2));

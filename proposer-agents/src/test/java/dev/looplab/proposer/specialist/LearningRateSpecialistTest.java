@@ -3,6 +3,7 @@ package dev.looplab.proposer.specialist;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.looplab.trial.Direction;
+import dev.looplab.trial.TrialStatus;
 import dev.looplab.events.OutcomeRecorded;
 import dev.looplab.proposer.RecipeFixtures;
 import dev.looplab.proposer.knob.KnobParser;
@@ -80,7 +81,7 @@ class LearningRateSpecialistTest {
         assertThat(lrAfter(next)).isGreaterThan(lrAfter(first));
         assertThat(next.hypothesis()).startsWith("Raising LR from")
                 .contains("last outcome: keep").contains("early loss dropped faster");
-        assertThat(specialist.attempt(firstId)).get().extracting(a -> a.outcome().status()).isEqualTo("keep");
+        assertThat(specialist.attempt(firstId)).get().extracting(a -> a.outcome().status()).isEqualTo(TrialStatus.keep);
     }
 
     @Test
@@ -210,7 +211,7 @@ class LearningRateSpecialistTest {
 
     private OutcomeRecorded outcome(String proposalId, String trial, String parent, String status, double delta, String feedback) {
         return new OutcomeRecorded(OutcomeRecorded.SCHEMA, proposalId, trial, "c1", "golf-mini", LearningRateSpecialist.NAME,
-                parent, status, 1.25 + delta, delta, delta, trial, 1.25, feedback, clock++);
+                parent, TrialStatus.valueOf(status), 1.25 + delta, delta, delta, trial, 1.25, feedback, clock++);
     }
 
     private static String recipeWithLr(double lr) {
