@@ -30,6 +30,17 @@ final class CommitMessages {
         return message.toString();
     }
 
+    /** The message of a trial recorded from a diff: its hypothesis, then trial, parent, specialist, surface, campaign. */
+    static String of(TrialSpec spec) {
+        Map<String, String> trailers = new LinkedHashMap<>();
+        trailers.put(TRIAL, spec.trialId());
+        trailers.put(PARENT, spec.parentTrialId());
+        trailers.put(SPECIALIST, spec.specialist());
+        trailers.put(SURFACE, spec.surface());
+        trailers.put(CAMPAIGN, spec.campaign());
+        return compose(spec.hypothesis(), trailers);
+    }
+
     /**
      * Subject of at most {@value #WIDTH} columns, a blank line, then the rest with long lines wrapped
      * at word boundaries; existing short lines and paragraphs are kept as written.

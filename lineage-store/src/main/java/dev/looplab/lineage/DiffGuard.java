@@ -1,5 +1,6 @@
 package dev.looplab.lineage;
 
+import dev.looplab.diff.RecipePaths;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,7 @@ final class DiffGuard {
         }
         if (!errors.isEmpty()) {
             throw reject(trialId, "diff is not a valid unified diff: " + String.join("; ", errors)
-                    + "; regenerate it with 'git diff' or LineageStore.unifiedDiff");
+                    + "; regenerate it with 'git diff' or UnifiedDiff.of");
         }
         if (patch.getFiles().isEmpty()) {
             throw reject(trialId, "diff has no file changes (no 'diff --git' or '---/+++' headers found);"

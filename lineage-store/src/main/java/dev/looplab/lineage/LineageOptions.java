@@ -1,5 +1,6 @@
 package dev.looplab.lineage;
 
+import dev.looplab.diff.RecipePaths;
 import java.util.Set;
 
 /**

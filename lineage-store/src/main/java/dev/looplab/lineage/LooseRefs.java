@@ -3,12 +3,15 @@ package dev.looplab.lineage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 
@@ -63,5 +66,21 @@ final class LooseRefs {
                 Files.deleteIfExists(lock);
             }
         }
+    }
+
+    /** The names of the loose refs in {@code folder} (none when it does not exist), lock files left out. */
+    static List<String> names(Path folder) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (!name.endsWith(".lock")) {
+                    names.add(name);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return names;
+        }
+        return names;
     }
 }

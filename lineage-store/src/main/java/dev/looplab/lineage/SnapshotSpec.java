@@ -1,5 +1,7 @@
 package dev.looplab.lineage;
 
+import dev.looplab.diff.RecipePaths;
+import dev.looplab.lineage.note.OutcomeNote;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -18,7 +20,7 @@ public record SnapshotSpec(String trialId, String parentTrialId, String message,
         Map<String, byte[]> files, Instant time) {
 
     /** The only file of a trial whose code is unknown; it says so to whoever checks the commit out. */
-    public static final String CODE_UNKNOWN_FILE = "CODE-UNKNOWN.md";
+    public static final String CODE_UNKNOWN_FILE = OutcomeNote.CODE_UNKNOWN_FILE;
 
     public SnapshotSpec {
         Ids.requireId("trialId", trialId);

@@ -47,7 +47,7 @@ final class TrialIndexFile {
      * {@code outcomeKnown}, its outcome as of {@code notesTree}. That is null when outcomes were never read,
      * {@link ObjectId#zeroId()} when there was no notes ref, else the tree of {@code refs/notes/outcomes}.
      */
-    record Saved(ObjectId notesCommit, ObjectId notesTree, Map<String, TrialIndex.Node> nodes) {
+    record Saved(ObjectId notesCommit, ObjectId notesTree, Map<String, TrialTree.Node> nodes) {
     }
 
     /** Why a saved copy was not used; the message names the file and the damage. */
@@ -112,13 +112,13 @@ final class TrialIndexFile {
                 strings[i] = in.readUTF();
             }
             int count = in.readInt();
-            Map<String, TrialIndex.Node> nodes = new HashMap<>(count * 4 / 3 + 1);
+            Map<String, TrialTree.Node> nodes = new HashMap<>(count * 4 / 3 + 1);
             for (int i = 0; i < count; i++) {
                 String id = in.readUTF();
                 ObjectId commit = readId(in);
                 ObjectId parent = in.readBoolean() ? readId(in) : null;
                 int time = in.readInt();
-                TrialIndex.Node node = new TrialIndex.Node(id, commit, parent, string(strings, in.readInt()), time);
+                TrialTree.Node node = new TrialTree.Node(id, commit, parent, string(strings, in.readInt()), time);
                 int flags = in.readByte();
                 node.status = TrialStatus.of(string(strings, in.readInt())).orElse(null);
                 node.score = (flags & HAS_SCORE) != 0 ? in.readDouble() : null;
@@ -137,10 +137,10 @@ final class TrialIndexFile {
     }
 
     /** Replaces the saved copy in one rename, so a reader sees the old copy or the new one, never half. */
-    void write(ObjectId notesCommit, ObjectId notesTree, Collection<TrialIndex.Node> nodes) throws IOException {
+    void write(ObjectId notesCommit, ObjectId notesTree, Collection<TrialTree.Node> nodes) throws IOException {
         Map<String, Integer> table = new HashMap<>();
         List<String> strings = new ArrayList<>();
-        for (TrialIndex.Node node : nodes) {
+        for (TrialTree.Node node : nodes) {
             intern(table, strings, node.specialist);
             intern(table, strings, node.status == null ? null : node.status.name());
         }
@@ -162,7 +162,7 @@ final class TrialIndexFile {
                 out.writeUTF(string);
             }
             out.writeInt(nodes.size());
-            for (TrialIndex.Node node : nodes) {
+            for (TrialTree.Node node : nodes) {
                 out.writeUTF(node.id);
                 writeId(out, node.commit);
                 out.writeBoolean(node.parentCommit != null);

@@ -147,7 +147,7 @@ class RecordTrialsTest extends StoreWithRoot {
         int groups = 30;
         for (int g = 0; g < groups; g++) {
             int group = g;
-            List<TrialSpec> specs = IntStream.range(0, LineageStore.PACK_AT_LEAST)
+            List<TrialSpec> specs = IntStream.range(0, TrialWriter.PACK_AT_LEAST)
                     .mapToObj(k -> knob("g" + group + "-" + k, "t0", root, 1 + k, 1000 + group)).toList();
             assertThat(store.recordTrials(specs)).allMatch(TrialRecording::isRecorded);
         }
@@ -158,7 +158,7 @@ class RecordTrialsTest extends StoreWithRoot {
         }
         try (LineageStore reopened = LineageStore.open(repoDir)) {
             assertThat(reopened.readFile("g0-0", Recipes.RECIPE)).contains("KNOB_1 = 1000;");
-            assertThat(reopened.listTrials()).hasSize(1 + groups * LineageStore.PACK_AT_LEAST);
+            assertThat(reopened.listTrials()).hasSize(1 + groups * TrialWriter.PACK_AT_LEAST);
         }
         assertThat(git.run("show", "trial/g0-2:" + Recipes.RECIPE)).contains("KNOB_3 = 1000;");
         GitCli.Result fsck = git.tryRun("fsck", "--strict", "--no-dangling");

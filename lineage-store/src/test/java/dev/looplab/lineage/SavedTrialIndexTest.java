@@ -72,7 +72,7 @@ class SavedTrialIndexTest {
     }
 
     private LineageStore openSavingAlways() {
-        return LineageStore.open(repoDir, LineageOptions.defaults(), LineageStore.PACK_REFS_EVERY, 0);
+        return LineageStore.open(repoDir, LineageOptions.defaults(), TrialWriter.PACK_REFS_EVERY, 0);
     }
 
     private static void record(LineageStore into, String id, String parent, String specialist, String from,

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.looplab.events.ArtifactRef;
-import dev.looplab.lineage.SnapshotSpec;
 import dev.looplab.trial.Direction;
 import dev.looplab.trial.TrialStatus;
 
@@ -78,6 +77,12 @@ public record OutcomeNote(
     private static final String ENVIRONMENT = "environment";
     private static final String IMPORTED = "imported";
 
+    /**
+     * The only file in the commit of an imported trial whose code is unknown; the note names it. Kept here, not in
+     * the store that writes it, so this package does not depend on the store.
+     */
+    public static final String CODE_UNKNOWN_FILE = "CODE-UNKNOWN.md";
+
     /** Fingerprint keys worth a line of text; the JSON block holds them all. */
     private static final List<String> ENVIRONMENT_LINE = List.of("jdk", "djl", "libtorch", "cpu", "threads", "gpu",
             "os", "train_steps", "planned_steps", "budget_s", "sandbox");
@@ -142,7 +147,7 @@ public record OutcomeNote(
                     ? ", " + imported.resultsFile() + " line " + imported.line() : "").append(" (")
                     .append(imported.sourceId()).append(")\n");
             text.append(imported.codeKnown() ? "code: " + imported.code() : "code unknown: " + imported.code()
-                    + "; the commit holds only " + SnapshotSpec.CODE_UNKNOWN_FILE + ", its parent link is kept").append('\n');
+                    + "; the commit holds only " + CODE_UNKNOWN_FILE + ", its parent link is kept").append('\n');
         }
         environmentLine(environment).ifPresent(line -> text.append(line).append('\n'));
         text.append('\n').append(NoteJson.OPEN).append(NoteJson.write(json())).append(NoteJson.CLOSE).append('\n');

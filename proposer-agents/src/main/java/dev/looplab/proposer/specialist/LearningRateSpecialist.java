@@ -1,10 +1,9 @@
 package dev.looplab.proposer.specialist;
 
-import dev.looplab.trial.TrialStatus;
-
+import dev.looplab.diff.UnifiedDiff;
 import dev.looplab.trial.Direction;
+import dev.looplab.trial.TrialStatus;
 import dev.looplab.events.OutcomeRecorded;
-import dev.looplab.lineage.LineageStore;
 import dev.looplab.proposer.knob.Knob;
 import dev.looplab.proposer.knob.KnobParser;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -111,7 +110,7 @@ public class LearningRateSpecialist implements Specialist {
                 continue;
             }
             String edited = KnobParser.rewrite(recipe, knob.name(), literal);
-            String diff = LineageStore.unifiedDiff(RECIPE, recipe, edited);
+            String diff = UnifiedDiff.of(RECIPE, recipe, edited);
             attempts.put(ctx.proposalId(), new Attempt(ctx.proposalId(), ctx.parentTrial(), current, written, null));
             return Optional.of(new ProposedEdit(hypothesis(knob.name(), current, written, budget(ctx), last),
                     expectedDelta(ctx, factor), diff));

@@ -9,6 +9,7 @@ import dev.looplab.events.Json;
 import dev.looplab.events.OutcomeRecorded;
 import dev.looplab.events.Proposal;
 import dev.looplab.events.Topics;
+import dev.looplab.trial.TrialStatus;
 import dev.looplab.proposer.RecipeFixtures;
 import dev.looplab.proposer.knob.KnobParser;
 import dev.looplab.proposer.platform.CampaignStatus;

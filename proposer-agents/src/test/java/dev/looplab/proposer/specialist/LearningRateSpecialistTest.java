@@ -5,6 +5,7 @@ import dev.looplab.trial.TrialStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.looplab.trial.Direction;
+import dev.looplab.trial.TrialStatus;
 import dev.looplab.events.OutcomeRecorded;
 import dev.looplab.proposer.RecipeFixtures;
 import dev.looplab.proposer.knob.KnobParser;

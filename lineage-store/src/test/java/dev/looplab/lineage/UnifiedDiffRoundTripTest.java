@@ -3,6 +3,7 @@ package dev.looplab.lineage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.looplab.diff.UnifiedDiff;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -11,7 +12,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class UnifiedDiffTest {
+// The diff's exact form is specified in platform/api (dev.looplab.diff.UnifiedDiffTest); here, that the lineage
+// applies what it writes.
+class UnifiedDiffRoundTripTest {
 
     @TempDir
     Path temp;
@@ -30,18 +33,9 @@ class UnifiedDiffTest {
     }
 
     private String record(String id, String path, String oldText, String newText) {
-        String diff = LineageStore.unifiedDiff(path, oldText, newText);
+        String diff = UnifiedDiff.of(path, oldText, newText);
         store.recordTrial(new TrialSpec(id, "t0", "c", "s", "all", "round trip " + id, diff));
         return diff;
-    }
-
-    @Test
-    void aGitStyleDiffWithThreeLinesOfContext() {
-        String diff = LineageStore.unifiedDiff("a/B.java", "1\n2\n3\n4\n5\n6\n7\n8\n", "1\n2\n3\n4\nfive\n6\n7\n8\n");
-
-        assertThat(diff).isEqualTo("diff --git a/a/B.java b/a/B.java\n--- a/a/B.java\n+++ b/a/B.java\n"
-                + "@@ -2,7 +2,7 @@\n 2\n 3\n 4\n-5\n+five\n 6\n 7\n 8\n");
-        assertThat(LineageStore.unifiedDiff("a/B.java", "same\n", "same\n")).isEmpty();
     }
 
     @Test
@@ -68,14 +62,14 @@ class UnifiedDiffTest {
 
     @Test
     void aStaleDeletionIsRefused() {
-        String stale = LineageStore.unifiedDiff(Recipes.CONFIG, "steps: 999\nbatch: 32\n", null);
+        String stale = UnifiedDiff.of(Recipes.CONFIG, "steps: 999\nbatch: 32\n", null);
 
         assertThatThrownBy(() -> store.recordTrial(new TrialSpec("t1", "t0", "c", "s", "all", "drop", stale)))
                 .isInstanceOf(DiffRejectedException.class)
                 .hasMessageContaining("diff deletes 'conf/train.yaml' but its removed lines are not the file's content");
         record("t2", "notes.txt", null, "no newline");
         store.recordTrial(new TrialSpec("t3", "t2", "c", "s", "all", "drop",
-                LineageStore.unifiedDiff("notes.txt", "no newline", null)));
+                UnifiedDiff.of("notes.txt", "no newline", null)));
         assertThat(store.readFiles("t3")).doesNotContainKey("notes.txt");
     }
 
@@ -87,7 +81,7 @@ class UnifiedDiffTest {
 
         assertThat(store.readFile("t1", Recipes.CONFIG)).isEqualTo(noNewline);
         String restored = "steps: 100\nbatch: 32\n";
-        String diff = LineageStore.unifiedDiff(Recipes.CONFIG, noNewline, restored);
+        String diff = UnifiedDiff.of(Recipes.CONFIG, noNewline, restored);
         store.recordTrial(new TrialSpec("t2", "t1", "c", "s", "all", "restore", diff));
         assertThat(store.readFile("t2", Recipes.CONFIG)).isEqualTo(restored);
     }

@@ -1,13 +1,13 @@
-package dev.looplab.lineage;
+package dev.looplab.diff;
 
 /** Rules for a path inside a recipe, so a diff can never write outside it or into Git's own files. */
-final class RecipePaths {
+public final class RecipePaths {
 
     private RecipePaths() {
     }
 
     /** Null when {@code path} is a safe relative recipe path, else what is wrong with it. */
-    static String problem(String path) {
+    public static String problem(String path) {
         if (path == null || path.isEmpty()) {
             return "is empty";
         }
