@@ -20,9 +20,8 @@ public final class LooplabServices implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(LooplabServices.class);
 
-    /** Topics of the platform (dev.looplab platform topic names), repeated here because infra must not depend on platform. */
-    public static final List<String> TOPICS = List.of(
-            "looplab.proposals", "looplab.runs", "looplab.trial-events", "looplab.outcomes");
+    /** Every Looplab topic, from the contract. */
+    public static final List<String> TOPICS = dev.looplab.events.Topics.ALL;
 
     /** Partitions per Looplab topic. */
     public static final int TOPIC_PARTITIONS = 3;
