@@ -23,6 +23,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -80,11 +81,29 @@ public class ProposalService {
         return result;
     }
 
+    /** Longest hypothesis a proposal may carry; it is a commit message and a line in every view. */
+    static final int MAX_HYPOTHESIS_CHARS = 10_000;
+    /** Longest id or name (proposal, campaign, task, specialist, surface, parent). */
+    static final int MAX_NAME_CHARS = 100;
+
     /** Checks what can be checked without the diff; the message names the bad field and the fix. */
     public void validate(Proposal p) {
         if (blank(p.proposalId())) {
             throw new Refusal("proposalId is empty: give every proposal a unique id (a UUID)");
         }
+        Map<String, String> names = new java.util.LinkedHashMap<>();
+        names.put("proposalId", p.proposalId());
+        names.put("campaign", p.campaign());
+        names.put("task", p.task());
+        names.put("specialist", p.specialist());
+        names.put("surface", p.surface());
+        names.put("parentTrial", p.parentTrial());
+        names.forEach((field, value) -> {
+            if (value != null && value.length() > MAX_NAME_CHARS) {
+                throw new Refusal(field + " is " + value.length() + " characters: names and ids are at most "
+                        + MAX_NAME_CHARS);
+            }
+        });
         if (blank(p.task())) {
             throw new Refusal("task is empty: name the task the proposal edits, for example golf-mini");
         }
@@ -114,6 +133,10 @@ public class ProposalService {
         if (blank(p.hypothesis())) {
             throw new Refusal("hypothesis is empty: say in a sentence why the edit should help");
         }
+        if (p.hypothesis().length() > MAX_HYPOTHESIS_CHARS) {
+            throw new Refusal("hypothesis is " + p.hypothesis().length() + " characters: keep it under "
+                    + MAX_HYPOTHESIS_CHARS + " (a short first line, then the reasoning)");
+        }
         if (blank(p.diff())) {
             throw new Refusal("diff is empty: send a unified diff against the parent trial's recipe");
         }
@@ -134,11 +157,12 @@ public class ProposalService {
         try {
             validate(p);
         } catch (Refusal refusal) {
-            if (!blank(p.proposalId())) {
+            // an id too long to be a key is refused without a row: there is nothing to deduplicate it by
+            if (!blank(p.proposalId()) && p.proposalId().length() <= MAX_NAME_CHARS) {
                 ProposalRejection rejection = new ProposalRejection();
                 rejection.proposalId = p.proposalId();
-                rejection.campaignId = p.campaign();
-                rejection.specialist = p.specialist();
+                rejection.campaignId = cut(p.campaign());
+                rejection.specialist = cut(p.specialist());
                 rejection.reason = refusal.getMessage();
                 trials.getEntityManager().persist(rejection);
             }
@@ -187,6 +211,10 @@ public class ProposalService {
         return new OutcomeRecorded(OutcomeRecorded.SCHEMA, p.proposalId(), trialId, p.campaign(), p.task(),
                 p.specialist(), p.parentTrial(), TrialStatus.preflight_reject, null, null, null, null, null,
                 reason, System.currentTimeMillis());
+    }
+
+    private static String cut(String s) {
+        return s == null || s.length() <= MAX_NAME_CHARS ? s : s.substring(0, MAX_NAME_CHARS);
     }
 
     private static boolean blank(String s) {
