@@ -52,7 +52,7 @@ public final class Json {
 
     /** A payload on a topic that does not decode as that topic's record. */
     public static final class MalformedEventException extends RuntimeException {
-        MalformedEventException(String message, Throwable cause) {
+        public MalformedEventException(String message, Throwable cause) {
             super(message, cause);
         }
     }

@@ -225,6 +225,24 @@ class TrialIntakeTest {
                         .satisfies(l -> assertThat(l.truncated()).isTrue());
             }
         });
+
+        // and: /q/metrics counts them, the proposals by result, and the consumers' lag
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).containsPattern("looplab_dead_letters_total\\{[^}]*topic=\"looplab.proposals\"[^}]*} [1-9]")
+                .containsPattern("looplab_dead_letters_total\\{[^}]*topic=\"looplab.trial-events\"[^}]*} [1-9]")
+                .containsPattern("looplab_proposals_total\\{[^}]*result=\"accepted\"[^}]*} [1-9]")
+                .containsPattern("looplab_proposals_total\\{[^}]*result=\"refused\"[^}]*} [1-9]")
+                .contains("looplab_trials{status=\"queued\"").contains("kafka_consumer_fetch_manager_records_lag");
+    }
+
+    @Test
+    void givenEveryServiceUp_thenTheHealthEndpointsSayReadyAndNameWhatTheyChecked() {
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        var ready = given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .extract().jsonPath();
+        assertThat(ready.getList("checks.name", String.class)).contains("artifact store", "lineage repositories")
+                .anySatisfy(name -> assertThat(name).containsIgnoringCase("database"))
+                .anySatisfy(name -> assertThat(name).containsIgnoringCase("messaging"));
     }
 
     @Test

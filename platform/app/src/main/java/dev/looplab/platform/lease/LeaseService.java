@@ -1,5 +1,7 @@
 package dev.looplab.platform.lease;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import dev.looplab.trial.TrialStatus;
 import dev.looplab.events.LeaseGrant;
 import dev.looplab.events.TrialEvent;
@@ -41,6 +43,8 @@ public class LeaseService {
     OutcomeRecorder outcomes;
     @Inject
     LiveUpdates live;
+    @Inject
+    MeterRegistry registry;
 
     /** What a claim or handback came to. */
     public sealed interface Answer {
@@ -185,6 +189,7 @@ public class LeaseService {
             row.end(TrialAttempt.LOST, now);
             return Optional.empty();
         }
+        registry.counter("looplab_lease_expiries_total").increment();
         List<TrialAttempt> history = attempts.listForTrial(trial.id);
         long lost = history.stream().filter(a -> TrialAttempt.LOST.equals(a.ending)).count() + 1;
         if (lost < config.maxAttempts()) {

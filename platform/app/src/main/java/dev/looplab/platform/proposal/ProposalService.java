@@ -1,5 +1,7 @@
 package dev.looplab.platform.proposal;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import dev.looplab.evaluation.task.UnknownTaskException;
 import dev.looplab.trial.TrialStatus;
 import dev.looplab.evaluation.task.TaskDefinition;
@@ -48,6 +50,8 @@ public class ProposalService {
     Publisher publisher;
     @Inject
     LiveUpdates live;
+    @Inject
+    MeterRegistry registry;
 
     /** What became of a proposal. */
     public sealed interface Acceptance {
@@ -68,6 +72,9 @@ public class ProposalService {
 
     public Acceptance accept(Proposal proposal) {
         Acceptance result = QuarkusTransaction.requiringNew().call(() -> acceptInTransaction(proposal));
+        registry.counter("looplab_proposals_total", "result", result instanceof Accepted ? "accepted"
+                : result instanceof PreflightRejected ? "preflight_reject"
+                : result instanceof Refused ? "refused" : "duplicate").increment();
         if (result instanceof Accepted a) {
             runs.scheduleRun(a.trial());
             live.trialChanged(a.trial().id, a.trial().status);
