@@ -32,6 +32,13 @@ public class LeaseResource {
         return respond(leases.claim(id, attemptNumber(attempt), claim == null ? null : claim.worker()));
     }
 
+    /** Renews the lease directly, so a platform that reads its Kafka topics late never loses a live worker. */
+    @POST
+    @Path("/heartbeat")
+    public Response heartbeat(@PathParam("id") String id, @PathParam("attempt") String attempt, LeaseClaim claim) {
+        return respond(leases.heartbeat(id, attemptNumber(attempt), claim == null ? null : claim.worker()));
+    }
+
     @POST
     @Path("/handback")
     public Response handBack(@PathParam("id") String id, @PathParam("attempt") String attemptText,
