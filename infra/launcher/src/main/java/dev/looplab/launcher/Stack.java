@@ -27,6 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -92,6 +95,7 @@ public final class Stack implements AutoCloseable {
      * @throws IllegalStateException when a service or the platform does not start; what started is stopped again
      */
     static Stack start(Settings settings, Progress progress) {
+        takeOver(settings.home(), progress);
         LooplabServices services = startServices(settings, progress);
         Stack stack = new Stack(settings, services);
         try {
@@ -106,6 +110,48 @@ public final class Stack implements AutoCloseable {
             stack.close();
             throw e;
         }
+    }
+
+    /**
+     * Refuses a home another running launcher uses, and stops the apps a killed launcher left running there (they
+     * would hold its ports); its Kafka and S3 stop by themselves, its PostgreSQL is stopped on start.
+     */
+    static void takeOver(Path home, Progress progress) {
+        Optional<StackFile> previous;
+        try {
+            previous = StackFile.read(StackFile.at(home));
+        } catch (RuntimeException e) {
+            LOG.warnf("Ignoring %s: %s", StackFile.at(home), e.getMessage());
+            return;
+        }
+        if (previous.isEmpty() || previous.get().launcherPid() == ProcessHandle.current().pid()) {
+            return;
+        }
+        StackFile old = previous.get();
+        if (old.launcherRuns()) {
+            throw new IllegalStateException("Looplab already runs in " + home + " (launcher pid " + old.launcherPid()
+                    + "): stop it with Ctrl-C or kill " + old.launcherPid() + ", or set another LOOPLAB_HOME");
+        }
+        for (AppEntry app : old.apps()) {
+            if (old.runs(app.pid())) {
+                progress.say("stopping " + app.name() + " (pid " + app.pid() + "), left running by a launcher that died");
+                ProcessHandle.of(app.pid()).ifPresent(Stack::stopLeftover);
+            }
+        }
+    }
+
+    private static void stopLeftover(ProcessHandle process) {
+        List<ProcessHandle> descendants = process.descendants().toList();
+        process.destroy();
+        try {
+            process.onExit().get(30, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            process.destroyForcibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        }
+        descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
     private static LooplabServices startServices(Settings settings, Progress progress) {

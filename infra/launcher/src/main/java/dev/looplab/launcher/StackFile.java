@@ -89,8 +89,16 @@ record StackFile(int schema, long launcherPid, RunState state, Instant startedAt
         }
     }
 
-    StackFile withState(RunState newState) {
-        return new StackFile(schema, launcherPid, newState, startedAt, Instant.now(), home, platformUrl, campaign, task,
-                services, apps);
+    /** True while the {@code looplab up} that wrote this file runs (a JVM under that pid; a reused pid is not it). */
+    boolean launcherRuns() {
+        return ProcessHandle.of(launcherPid).filter(ProcessHandle::isAlive)
+                .map(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(true)).orElse(false);
+    }
+
+    /** True when {@code pid} runs and started after the launcher did: an older process under that pid is not ours. */
+    boolean runs(Long pid) {
+        Instant earliest = startedAt.minusSeconds(2); // start times are read in clock ticks
+        return pid != null && ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .map(p -> p.info().startInstant().map(at -> !at.isBefore(earliest)).orElse(true)).orElse(false);
     }
 }

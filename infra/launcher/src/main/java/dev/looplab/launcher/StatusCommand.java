@@ -91,8 +91,7 @@ final class StatusCommand {
             section("SERVICES");
             row("unknown: no stack.json, so no endpoints to check");
         }
-        Instant since = stack.map(StackFile::startedAt).orElse(Instant.EPOCH);
-        Map<String, Health> health = apps(apps, platformUrl, since);
+        Map<String, Health> health = apps(stack, platformUrl);
         platformView(platformUrl, stack.map(StackFile::campaign).orElse(fallbackCampaign), health);
         metrics(apps, health);
         lastError(apps);
@@ -114,7 +113,7 @@ final class StatusCommand {
             return;
         }
         StackFile s = stack.get();
-        boolean launcherAlive = isAlive(s.launcherPid());
+        boolean launcherAlive = s.launcherRuns();
         if (!launcherAlive) {
             out.println("Looplab at " + home + ": not running (launcher pid " + s.launcherPid() + " is gone; it was "
                     + s.state() + " at " + CLOCK.format(s.updatedAt()) + ")");
@@ -148,9 +147,10 @@ final class StatusCommand {
     }
 
     /** The state of each app's process and its health; returns the health per app for the sections after. */
-    private Map<String, Health> apps(List<AppEntry> apps, String platformUrl, Instant since) {
+    private Map<String, Health> apps(Optional<StackFile> stack, String platformUrl) {
         section("APPS");
         Map<String, Health> health = new LinkedHashMap<>();
+        List<AppEntry> apps = stack.map(StackFile::apps).orElse(List.of());
         if (apps.isEmpty()) {
             Health platform = health(platformUrl);
             health.put("platform", platform);
@@ -162,7 +162,7 @@ final class StatusCommand {
             return health;
         }
         for (AppEntry app : apps) {
-            boolean alive = app.pid() != null && startedSince(app.pid(), since);
+            boolean alive = stack.get().runs(app.pid());
             Supervision sup = app.supervision();
             boolean looping = sup != null && sup.crashLooping();
             Health h = alive ? health(app.url()) : Health.NOT_RUNNING;
@@ -390,19 +390,6 @@ final class StatusCommand {
         } catch (RuntimeException e) {
             return Optional.empty();
         }
-    }
-
-    /** True when {@code pid} runs and is a JVM (a pid reused by another program after a reboot is not ours). */
-    private static boolean isAlive(long pid) {
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                .map(p -> p.info().command().map(c -> c.endsWith("/java")).orElse(true)).orElse(false);
-    }
-
-    /** True when {@code pid} runs and started after the launcher did: an older process under that pid is not ours. */
-    private static boolean startedSince(long pid, Instant launcherStart) {
-        Instant earliest = launcherStart.minusSeconds(2); // start times are read in clock ticks
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                .map(p -> p.info().startInstant().map(at -> !at.isBefore(earliest)).orElse(true)).orElse(false);
     }
 
     private static String total(List<Metric> metrics) {

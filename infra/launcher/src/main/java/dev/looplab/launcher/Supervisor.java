@@ -96,7 +96,15 @@ final class Supervisor implements AutoCloseable {
             LOG.errorf(e, "Supervisor check failed; checking again");
         }
         if (changed) {
+            changed();
+        }
+    }
+
+    private void changed() {
+        try {
             onChange.run();
+        } catch (RuntimeException e) {
+            LOG.warnf(e, "Could not record a change of state");
         }
     }
 
@@ -113,7 +121,8 @@ final class Supervisor implements AutoCloseable {
                 }
                 if (unit.crashLooping && !policy.isLooping(unit.crashes, now)) {
                     unit.crashLooping = false;
-                    LOG.infof("%s has run without a crash loop for %s", unit.process.name(), human(policy.loopWindow()));
+                    LOG.infof("%s no longer crash-loops: fewer than %d crashes within %s", unit.process.name(),
+                            policy.loopCrashes(), human(policy.loopWindow()));
                     return true;
                 }
                 return false;
@@ -151,10 +160,12 @@ final class Supervisor implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                crashed(unit, Instant.now(), "restart failed: " + e.getMessage());
+                // the first line: a service's message goes on with its log tail, which the crash keeps anyway
+                String message = String.valueOf(e.getMessage()).strip().lines().findFirst().orElse("");
+                crashed(unit, Instant.now(), "restart failed: " + message);
             }
         }
-        onChange.run();
+        changed();
     }
 
     // under the lock

@@ -136,7 +136,7 @@ class WorkerFailoverIT {
                     .isEqualTo(1);
         }
         assertThat(LineageStore.open(home.resolve("platform/lineage/" + TASK + ".git")).outcomeNote(rootTrial))
-                .hasValueSatisfying(note -> assertThat(note).contains("\"attempt\" : 2").contains(survivor));
+                .hasValueSatisfying(note -> assertThat(note).contains("\"attempt\": 2").contains(survivor));
         workers.remove(victim);
         startWorker("worker-3");
     }
