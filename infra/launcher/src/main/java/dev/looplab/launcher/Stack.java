@@ -244,14 +244,42 @@ public final class Stack implements AutoCloseable {
         }
         progress.say(String.format("the platform is up at %s (pid %d, %.1f s)", platformUrl(), platform.pid(),
                 (System.nanoTime() - began) / 1e9));
-        // each app's module folder is its name
-        for (String name : List.of("worker", "proposer-agents")) {
-            SupervisedApp app = SupervisedApp.start(App.Spec.quarkus(name, appJar(name), jvm, env, logs,
+        // LOOPLAB_WORKERS local workers (default 1): the first is "worker", the others "worker-2", ... each with
+        // a home of its own for its work folders and data cache
+        Map<String, String> asked = new HashMap<>(System.getenv());
+        asked.putAll(env);
+        int workers = workerCount(asked);
+        List<String[]> planned = new ArrayList<>();
+        for (int w = 1; w <= workers; w++) {
+            planned.add(new String[] {w == 1 ? "worker" : "worker-" + w, "worker"});
+        }
+        planned.add(new String[] {"proposer-agents", "proposer-agents"});
+        for (String[] plan : planned) {
+            String name = plan[0];
+            Map<String, String> appEnv = env;
+            if (name.startsWith("worker-")) {
+                appEnv = new HashMap<>(env);
+                appEnv.put("LOOPLAB_HOME", settings.home().resolve("workers").resolve(name).toAbsolutePath().toString());
+            }
+            SupervisedApp app = SupervisedApp.start(App.Spec.quarkus(name, appJar(plan[1]), jvm, appEnv, logs,
                     LocalPorts.free()), false);
             apps.add(app);
             progress.say("started " + name + " (pid " + app.pid() + ", HTTP port " + app.port() + ")");
             writeStackFile();
         }
+    }
+
+    static int workerCount(Map<String, String> env) {
+        String raw = env.getOrDefault("LOOPLAB_WORKERS", "1").trim();
+        try {
+            int count = Integer.parseInt(raw);
+            if (count >= 1 && count <= 64) {
+                return count;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the message
+        }
+        throw new IllegalArgumentException("LOOPLAB_WORKERS=" + raw + " is not a worker count: give 1 to 64");
     }
 
     private List<Supervisor.Supervised> supervised() {

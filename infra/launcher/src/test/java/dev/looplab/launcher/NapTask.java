@@ -21,6 +21,18 @@ final class NapTask {
 
     /** Writes the task into {@code recipes}/golf-mini and returns {@code recipes}, for LOOPLAB_RECIPES_DIR. */
     static Path write(Path recipes) throws IOException {
+        return write(recipes, "golf-mini-bpb");
+    }
+
+    /**
+     * Like {@link #write(Path)}, but judged by the exit-code evaluator: a nap that ends scores 0.0, so trials are
+     * kept or discarded like real ones (for tests about outcomes, not only processes).
+     */
+    static Path writeScored(Path recipes) throws IOException {
+        return write(recipes, "exit-code");
+    }
+
+    private static Path write(Path recipes, String evaluator) throws IOException {
         Path task = Files.createDirectories(recipes.resolve(TASK));
         Files.writeString(task.resolve("task.yaml"), """
                 name: golf-mini
@@ -30,12 +42,12 @@ final class NapTask {
                 train_budget_seconds: 30
                 eval_budget_seconds: 30
                 artifact_cap_bytes: 1000000
-                evaluator: golf-mini-bpb
+                evaluator: %s
                 keep_threshold: 0.01
                 surfaces:
                   schedule: [NAP_S]
                 evaluator_owned: [task.yaml]
-                """);
+                """.formatted(evaluator));
         Files.writeString(task.resolve("Nap.java"), source(ROOT_NAP_S));
         return recipes;
     }

@@ -42,9 +42,11 @@ class SupervisionIT {
     static void startLooplab() throws Exception {
         home = Files.createTempDirectory("looplab-supervision");
         Path root = Path.of(System.getProperty("looplab.root", "../..")).toAbsolutePath().normalize();
-        Path recipes = NapTask.write(home.resolve("recipes"));
+        Path recipes = NapTask.writeScored(home.resolve("recipes"));
+        // short leases, so a pause of the platform outlasts them (givenThePlatformPaused...)
         stack = Stack.start(new Stack.Settings(root, home, LocalPorts.free(), CAMPAIGN, NapTask.TASK, 30, true,
-                Map.of("LOOPLAB_RECIPES_DIR", recipes.toString(), "LOOPLAB_NOISE_RUNS", "0")));
+                Map.of("LOOPLAB_RECIPES_DIR", recipes.toString(), "LOOPLAB_NOISE_RUNS", "0",
+                        "LOOPLAB_LEASES_TTL", "6s", "LOOPLAB_LEASES_CHECK_INTERVAL", "1s")));
     }
 
     @AfterAll
@@ -103,6 +105,42 @@ class SupervisionIT {
 
     @Test
     @Order(3)
+    void givenThePlatformPausedLongerThanTheLeaseDuringATrial_thenTheTrialIsRecordedOnceWithTheWorkersScore()
+            throws Exception {
+        // given a trial that naps 20 s on the worker
+        String root = (String) JSON.readValue(get("/api/campaigns/" + CAMPAIGN), Map.class).get("rootTrialId");
+        String trial = propose(root, 20);
+        await().atMost(Duration.ofMinutes(2)).until(SupervisionIT::workerNaps);
+
+        // when the platform is stopped (SIGSTOP) for 15 s, more than twice the 6 s lease, and continued
+        long platform = stack.pid("platform");
+        signal("STOP", platform);
+        try {
+            Thread.sleep(15_000);
+        } finally {
+            signal("CONT", platform);
+        }
+
+        // then the trial is recorded once, by the worker that ran it, with its score, on its first attempt
+        await().atMost(Duration.ofMinutes(2)).until(() -> "keep".equals(field(trial, "status"))
+                || "discard".equals(field(trial, "status")));
+        assertThat(field(trial, "score")).isEqualTo("0.0");
+        assertThat(field(trial, "worker")).isNotNull();
+        try (Connection db = DriverManager.getConnection(stack.services().jdbcUrl(),
+                stack.services().endpoints().dbUser(), stack.services().endpoints().dbPassword())) {
+            var rows = db.createStatement().executeQuery(
+                    "select attempt, ending from trial_attempt where trial_id = '" + trial + "' order by attempt");
+            java.util.List<String> attempts = new java.util.ArrayList<>();
+            while (rows.next()) {
+                attempts.add(rows.getInt(1) + " " + rows.getString(2));
+            }
+            assertThat(attempts).as("no attempt was lost to the pause").containsExactly("1 finished");
+        }
+        assertThat(stack.pid("platform")).as("a paused platform is not a crashed one").isEqualTo(platform);
+    }
+
+    @Test
+    @Order(4)
     void givenPostgresqlKilledWithSigkill_thenItComesBackOnTheSamePortAndThePlatformAnswersFromItAgain()
             throws Exception {
         long postmaster = stack.pid("postgresql");
@@ -123,7 +161,7 @@ class SupervisionIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void givenTheStackStopped_thenStatusSaysSoAndWhatIsDown_andExits1() {
         stack.close();
 
@@ -148,6 +186,45 @@ class SupervisionIT {
         String text = bytes.toString(StandardCharsets.UTF_8);
         System.out.println(text);
         return new Screen(text, exit);
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private static String propose(String parent, int napSeconds) throws Exception {
+        var p = new dev.looplab.events.Proposal(dev.looplab.events.Proposal.SCHEMA, java.util.UUID.randomUUID().toString(),
+                CAMPAIGN, NapTask.TASK, "test-specialist", "schedule", parent, "Nap " + napSeconds + " s.", 0.0,
+                NapTask.diff(napSeconds), System.currentTimeMillis());
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(stack.platformUrl()
+                        + "/api/proposals")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(dev.looplab.events.Json.write(p))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return JSON.readValue(response.body(), Map.class).get("trialId").toString();
+    }
+
+    private static String get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(stack.platformUrl() + path)).timeout(Duration.ofSeconds(10))
+                .GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** A field of the trial's REST view as text, or null (also while the platform does not answer). */
+    private static String field(String trial, String name) {
+        try {
+            Object value = JSON.readValue(get("/api/trials/" + trial), Map.class).get(name);
+            return value == null ? null : value.toString();
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** True while the worker's "training" (the nap) runs. */
+    private static boolean workerNaps() {
+        return ProcessHandle.of(stack.pid("worker")).stream().flatMap(ProcessHandle::descendants)
+                .anyMatch(p -> p.info().command().map(c -> c.endsWith("/sleep")).orElse(false));
+    }
+
+    private static void signal(String signal, long pid) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor()).isZero();
     }
 
     private static void kill(long pid) throws Exception {

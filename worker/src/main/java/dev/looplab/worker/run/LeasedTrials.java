@@ -60,5 +60,8 @@ public final class LeasedTrials implements TrialHandler {
             }
             throw e;
         }
+        if (platform != null && cancelled.get() == null) {
+            platform.reported(request);
+        }
     }
 }

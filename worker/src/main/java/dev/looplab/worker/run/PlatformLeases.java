@@ -63,10 +63,22 @@ public final class PlatformLeases {
      * when the worker goes on, including when the platform cannot be reached.
      */
     public java.util.Optional<String> heartbeat(RunRequest request) {
+        return heartbeat(request, null);
+    }
+
+    /**
+     * The last heartbeat: FINISHED is on the topic (the broker acknowledged it), so the platform keeps the lease
+     * until it has read the event, however late it reads. A failure only means the usual lease rules.
+     */
+    public void reported(RunRequest request) {
+        heartbeat(request, LeaseClaim.REPORTED);
+    }
+
+    private java.util.Optional<String> heartbeat(RunRequest request, String message) {
         URI uri = base.resolve("api/trials/" + request.trialId() + "/attempts/" + request.attempt() + "/heartbeat");
         HttpRequest post = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(new LeaseClaim(workerId, null)))).build();
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(new LeaseClaim(workerId, message)))).build();
         try {
             HttpResponse<String> response = http.send(post, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() == 409 || response.statusCode() == 404) {

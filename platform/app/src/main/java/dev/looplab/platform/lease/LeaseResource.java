@@ -36,7 +36,8 @@ public class LeaseResource {
     @POST
     @Path("/heartbeat")
     public Response heartbeat(@PathParam("id") String id, @PathParam("attempt") String attempt, LeaseClaim claim) {
-        return respond(leases.heartbeat(id, attemptNumber(attempt), claim == null ? null : claim.worker()));
+        return respond(leases.heartbeat(id, attemptNumber(attempt), claim == null ? null : claim.worker(),
+                claim != null && LeaseClaim.REPORTED.equals(claim.message())));
     }
 
     @POST

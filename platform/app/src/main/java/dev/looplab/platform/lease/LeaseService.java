@@ -180,6 +180,17 @@ public class LeaseService {
      * recorded, the attempt was cancelled or handed back, another worker holds it) is refused with the reason.
      */
     public Answer heartbeat(String trialId, int attempt, String worker) {
+        return heartbeat(trialId, attempt, worker, false);
+    }
+
+    /**
+     * How long a lease lasts once its worker says the outcome is on the trial-events topic: long enough for a
+     * platform that reads the topic late to read it, so a finished attempt is never re-run for lateness.
+     */
+    static final java.time.Duration REPORTED_GRACE = java.time.Duration.ofMinutes(10);
+
+    /** {@code reported}: the worker has published FINISHED (the broker took it); the lease waits for it. */
+    public Answer heartbeat(String trialId, int attempt, String worker, boolean reported) {
         if (worker == null || worker.isBlank()) {
             return new Refused("worker is empty: send {\"worker\": \"<worker id>\"} with a heartbeat");
         }
@@ -207,7 +218,7 @@ public class LeaseService {
                         + "): stop this run");
             }
             row.worker = worker;
-            row.leaseExpiresAt = Instant.now().plus(config.ttl());
+            row.leaseExpiresAt = Instant.now().plus(reported ? REPORTED_GRACE : config.ttl());
             return new Granted(grant(row));
         });
     }
