@@ -59,5 +59,12 @@ public interface LooplabConfig {
          */
         @io.smallrye.config.WithDefault("2")
         int noiseRuns();
+
+        /**
+         * How many times a would-be new best is run again with other seeds before it is kept: it becomes the best
+         * only when the mean of its runs beats the best's mean by max(threshold, 2 sigma); 0 keeps on one run.
+         */
+        @io.smallrye.config.WithDefault("1")
+        int confirmRuns();
     }
 }

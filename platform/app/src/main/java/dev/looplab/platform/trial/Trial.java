@@ -93,10 +93,12 @@ public class Trial {
     public static final String KIND_PROPOSAL = "proposal";
     public static final String KIND_NOISE = "noise";
     public static final String KIND_REPLAY = "replay";
+    /** The commit of a would-be new best run again with another seed; {@code replayOf} names the candidate. */
+    public static final String KIND_CONFIRM = "confirm";
 
-    /** Noise-floor runs and replays measure a commit again; they never compete for the best. */
+    /** Noise-floor runs, replays and confirmation runs measure a commit again; they never compete for the best. */
     public boolean isRerun() {
-        return KIND_NOISE.equals(kind) || KIND_REPLAY.equals(kind);
+        return KIND_NOISE.equals(kind) || KIND_REPLAY.equals(kind) || KIND_CONFIRM.equals(kind);
     }
 
     /** True once an outcome is recorded (or the trial was refused): later events change nothing. */
@@ -143,6 +145,25 @@ public class Trial {
         evaluator = m.evaluator();
         evaluatorVersion = m.evaluatorVersion();
         dataSha256 = m.dataSha256();
+        recordedAt = Instant.now();
+        updatedAt = recordedAt;
+    }
+
+    /**
+     * A candidate's first run beat the best: its measurement is kept on the row, but the trial stays
+     * {@code evaluating} (not recorded) until its confirmation runs decide keep or discard.
+     */
+    public void awaitConfirmation(Measurement m, int attemptNumber, String workerId, String why) {
+        recordMeasurement(TrialStatus.evaluating, m, attemptNumber, workerId, null);
+        feedback = join(m.feedback(), why);
+        recordedAt = null;
+    }
+
+    /** The confirmation runs decided: the trial is recorded as {@code verdict} with the sentence that says why. */
+    public void recordConfirmed(TrialStatus verdict, String rule, String reason) {
+        status = verdict;
+        keepRule = rule;
+        feedback = join(feedback, "Verdict: " + reason + ".");
         recordedAt = Instant.now();
         updatedAt = recordedAt;
     }
