@@ -108,7 +108,10 @@ public final class Stack implements AutoCloseable {
         apps.add(App.start("platform", appJar("platform/app"), platformEnv, logs, jvm));
         awaitPlatform();
         apps.add(App.start("worker", appJar("worker"), env, logs, jvm));
-        apps.add(App.start("proposer-agents", appJar("proposer-agents"), env, logs, jvm));
+        // the proposer serves health and metrics beside the platform's port, so two stacks on one machine do not clash
+        Map<String, String> proposerEnv = new HashMap<>(env);
+        proposerEnv.put("QUARKUS_HTTP_PORT", Integer.toString(settings.port() + 2));
+        apps.add(App.start("proposer-agents", appJar("proposer-agents"), proposerEnv, logs, jvm));
     }
 
     private Path appJar(String module) {
