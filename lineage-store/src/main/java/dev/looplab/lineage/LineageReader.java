@@ -151,7 +151,7 @@ final class LineageReader {
                 RevCommit commit = lineage.trial(walk, trialId, "trial");
                 try (TreeWalk file = TreeWalk.forPath(git, path, commit.getTree())) {
                     if (file == null || (file.getRawMode(0) & FileMode.TYPE_MASK) != FileMode.TYPE_FILE) {
-                        throw new LineageException("trial " + trialId + " has no file '" + path
+                        throw new NoSuchTrialFileException("trial " + trialId + " has no file '" + path
                                 + "'; list its files with readFiles(\"" + trialId + "\")");
                     }
                     return new String(git.open(file.getObjectId(0)).getBytes(), StandardCharsets.UTF_8);

@@ -32,9 +32,27 @@ public final class Json {
         }
     }
 
+    /**
+     * Decodes a versioned record and refuses one written by a newer schema than {@code supported} (an older
+     * or unset version reads, since fields are only ever added).
+     */
+    public static <T> T read(String json, Class<T> type, int supported, java.util.function.ToIntFunction<T> schemaOf) {
+        T value = read(json, type);
+        if (value == null) {
+            throw new MalformedEventException("not a " + type.getSimpleName() + " payload: the JSON is null", null);
+        }
+        int schema = schemaOf.applyAsInt(value);
+        if (schema > supported) {
+            throw new MalformedEventException(type.getSimpleName() + " has schema version " + schema
+                    + ", but this reader knows versions up to " + supported
+                    + ": upgrade this service to read what the producer writes", null);
+        }
+        return value;
+    }
+
     /** A payload on a topic that does not decode as that topic's record. */
     public static final class MalformedEventException extends RuntimeException {
-        MalformedEventException(String message, Throwable cause) {
+        public MalformedEventException(String message, Throwable cause) {
             super(message, cause);
         }
     }

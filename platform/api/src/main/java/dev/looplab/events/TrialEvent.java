@@ -25,6 +25,16 @@ public record TrialEvent(
 
     public static final int SCHEMA = 1;
 
+    public TrialEvent {
+        if (trialId == null || trialId.isBlank()) {
+            throw new IllegalArgumentException("a trial event needs trialId");
+        }
+        if (type == null) {
+            throw new IllegalArgumentException("trial event of trial " + trialId + " needs a type: one of "
+                    + java.util.Arrays.toString(Type.values()));
+        }
+    }
+
     /** A lifecycle event without metric points or fingerprint. */
     public TrialEvent(int schema, String trialId, int attempt, Type type, String worker, long atMs, String message,
                       Measurement measurement, List<ArtifactRef> artifacts) {

@@ -5,6 +5,7 @@ import dev.looplab.trial.Measurement;
 import dev.looplab.trial.TrialStatus;
 import dev.looplab.lineage.note.OutcomeNote;
 import dev.looplab.events.ArtifactRef;
+import dev.looplab.events.DeadLetter;
 import dev.looplab.events.Json;
 import dev.looplab.events.Proposal;
 import dev.looplab.events.RunRequest;
@@ -169,6 +170,79 @@ class TrialIntakeTest {
             assertThat(row.status()).isEqualTo(note.status());
             assertThat(row.score()).isEqualTo(2.5);
         });
+    }
+
+    @Test
+    void givenPoisonRecordsOnBothTopics_thenEachIsDeadLetteredWithItsReason_andTheIntakeGoesOn() throws Exception {
+        String root = rootTrial();
+        String big = "x".repeat(900_000);
+        Map<String, byte[]> poison = new java.util.LinkedHashMap<>();
+        poison.put("tombstone-" + UUID.randomUUID(), null);
+        poison.put("empty-" + UUID.randomUUID(), new byte[0]);
+        poison.put("bytes-" + UUID.randomUUID(), new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1, (byte) 0xc3});
+        poison.put("json-" + UUID.randomUUID(), "{\"proposalId\": ".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        poison.put("schema-" + UUID.randomUUID(), "{\"schema\": 99, \"trialId\": \"1\", \"type\": \"FINISHED\"}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        poison.put("huge-" + UUID.randomUUID(), ("{\"schema\": 1, \"note\": \"" + big + "\"")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        for (String topic : List.of(Topics.PROPOSALS, Topics.TRIAL_EVENTS)) {
+            for (var entry : poison.entrySet()) {
+                TestTopics.produceBytes(bootstrap, topic, entry.getKey(), entry.getValue());
+            }
+        }
+        // a proposal whose hypothesis is almost a megabyte is refused by name, not dead-lettered
+        String hugeId = UUID.randomUUID().toString();
+        send(proposal(hugeId, root, "h".repeat(900_000), lrDiff(root)));
+
+        // then: a valid proposal sent after them is still accepted (no record stopped the intake)
+        String id = UUID.randomUUID().toString();
+        send(proposal(id, root, "Sent after poison records.", lrDiff(root)));
+        awaitTrial(id);
+        given().get("/api/proposals/" + hugeId).then().statusCode(200).body("status", equalTo("rejected"))
+                .body("reason", containsString("hypothesis is 900000 characters"));
+
+        // and: every poison record is on looplab.dead-letters once per topic, with a reason saying what it was
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            List<DeadLetter> letters = TestTopics.read(bootstrap, Topics.DEAD_LETTERS, DeadLetter.class);
+            for (String topic : List.of(Topics.PROPOSALS, Topics.TRIAL_EVENTS)) {
+                Map<String, DeadLetter> byKey = letters.stream().filter(l -> l.topic().equals(topic))
+                        .filter(l -> poison.containsKey(l.key()))
+                        .collect(java.util.stream.Collectors.toMap(DeadLetter::key, l -> l, (a, b) -> a));
+                assertThat(byKey).as("dead letters of %s", topic).hasSize(poison.size());
+                byKey.forEach((key, letter) -> {
+                    assertThat(letter.offset()).isNotNegative();
+                    assertThat(letter.consumer()).startsWith("platform");
+                    String expected = key.startsWith("tombstone") ? "no value (a tombstone)"
+                            : key.startsWith("empty") ? "value is empty"
+                            : key.startsWith("bytes") ? "not UTF-8 text"
+                            : key.startsWith("schema") ? "schema version 99"
+                            : "not a valid";
+                    assertThat(letter.reason()).as(key).contains(expected);
+                });
+                assertThat(byKey.values()).filteredOn(l -> l.key().startsWith("bytes")).singleElement()
+                        .satisfies(l -> assertThat(l.valueEncoding()).isEqualTo("base64"));
+                assertThat(byKey.values()).filteredOn(l -> l.key().startsWith("huge")).singleElement()
+                        .satisfies(l -> assertThat(l.truncated()).isTrue());
+            }
+        });
+
+        // and: /q/metrics counts them, the proposals by result, and the consumers' lag
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).containsPattern("looplab_dead_letters_total\\{[^}]*topic=\"looplab.proposals\"[^}]*} [1-9]")
+                .containsPattern("looplab_dead_letters_total\\{[^}]*topic=\"looplab.trial-events\"[^}]*} [1-9]")
+                .containsPattern("looplab_proposals_total\\{[^}]*result=\"accepted\"[^}]*} [1-9]")
+                .containsPattern("looplab_proposals_total\\{[^}]*result=\"refused\"[^}]*} [1-9]")
+                .contains("looplab_trials{status=\"queued\"").contains("kafka_consumer_fetch_manager_records_lag");
+    }
+
+    @Test
+    void givenEveryServiceUp_thenTheHealthEndpointsSayReadyAndNameWhatTheyChecked() {
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        var ready = given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .extract().jsonPath();
+        assertThat(ready.getList("checks.name", String.class)).contains("artifact store", "lineage repositories")
+                .anySatisfy(name -> assertThat(name).containsIgnoringCase("database"))
+                .anySatisfy(name -> assertThat(name).containsIgnoringCase("messaging"));
     }
 
     @Test

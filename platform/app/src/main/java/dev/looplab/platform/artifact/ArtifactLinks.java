@@ -44,6 +44,20 @@ public class ArtifactLinks {
         }
     }
 
+    /** Asks S3 whether the artifact bucket is there; what went wrong otherwise, in a sentence. */
+    public java.util.Optional<String> bucketProblem() {
+        try {
+            boolean exists = client().bucketExists(io.minio.BucketExistsArgs.builder().bucket(config.s3().bucket())
+                    .build());
+            return exists ? java.util.Optional.empty()
+                    : java.util.Optional.of("bucket " + config.s3().bucket() + " does not exist at "
+                    + config.s3().endpoint().orElse("?"));
+        } catch (Exception e) {
+            return java.util.Optional.of("S3 at " + config.s3().endpoint().orElse("?") + " did not answer: "
+                    + e.getMessage());
+        }
+    }
+
     /** Signing is local (no request to S3), so one client serves every link. */
     private MinioClient client() {
         MinioClient c = client;

@@ -4,6 +4,7 @@ import dev.looplab.events.Json;
 import dev.looplab.events.TrialEvent;
 import dev.looplab.platform.lease.LeaseService;
 import dev.looplab.platform.messaging.LiveUpdates;
+import dev.looplab.platform.messaging.RecordGuard;
 import dev.looplab.platform.metrics.MetricIngest;
 import dev.looplab.platform.outcome.OutcomeRecorder;
 import dev.looplab.platform.trial.Trial;
@@ -14,6 +15,7 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -36,18 +38,16 @@ public class TrialEventIntake {
     MetricIngest metrics;
     @Inject
     LiveUpdates live;
+    @Inject
+    RecordGuard guard;
+
+    static final String CONSUMER = "platform trial-event intake";
 
     @Incoming("trial-events")
     @Blocking(ordered = true)
-    public void onTrialEvent(String payload) {
-        TrialEvent event;
-        try {
-            event = Json.read(payload, TrialEvent.class);
-        } catch (Json.MalformedEventException e) {
-            LOG.warnf("skipping a trial event that is not valid JSON (%s): %.200s", e.getMessage(), payload);
-            return;
-        }
-        apply(event);
+    public void onTrialEvent(ConsumerRecord<String, byte[]> record) {
+        guard.consume(CONSUMER, record, payload ->
+                apply(Json.read(payload, TrialEvent.class, TrialEvent.SCHEMA, TrialEvent::schema)));
     }
 
     /** Routes one decoded event. */

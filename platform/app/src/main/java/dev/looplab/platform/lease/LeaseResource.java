@@ -1,5 +1,7 @@
 package dev.looplab.platform.lease;
 
+import dev.looplab.platform.rest.Params;
+
 import dev.looplab.events.LeaseClaim;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -26,17 +28,30 @@ public class LeaseResource {
 
     @POST
     @Path("/claim")
-    public Response claim(@PathParam("id") String id, @PathParam("attempt") int attempt, LeaseClaim claim) {
-        return respond(leases.claim(id, attempt, claim == null ? null : claim.worker()));
+    public Response claim(@PathParam("id") String id, @PathParam("attempt") String attempt, LeaseClaim claim) {
+        return respond(leases.claim(id, attemptNumber(attempt), claim == null ? null : claim.worker()));
+    }
+
+    /** Renews the lease directly, so a platform that reads its Kafka topics late never loses a live worker. */
+    @POST
+    @Path("/heartbeat")
+    public Response heartbeat(@PathParam("id") String id, @PathParam("attempt") String attempt, LeaseClaim claim) {
+        return respond(leases.heartbeat(id, attemptNumber(attempt), claim == null ? null : claim.worker()));
     }
 
     @POST
     @Path("/handback")
-    public Response handBack(@PathParam("id") String id, @PathParam("attempt") int attempt, LeaseClaim claim) {
+    public Response handBack(@PathParam("id") String id, @PathParam("attempt") String attemptText,
+                             LeaseClaim claim) {
+        int attempt = attemptNumber(attemptText);
         if (claim == null || claim.worker() == null || claim.worker().isBlank()) {
             return respond(new LeaseService.Refused("worker is empty: send {\"worker\": \"<worker id>\"}"));
         }
         return respond(leases.handBack(id, attempt, claim.worker(), claim.message()));
+    }
+
+    private static int attemptNumber(String text) {
+        return Params.wholeNumber("attempt", text, 1, Integer.MAX_VALUE, null);
     }
 
     private static Response respond(LeaseService.Answer answer) {

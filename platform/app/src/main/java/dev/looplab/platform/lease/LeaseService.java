@@ -1,5 +1,7 @@
 package dev.looplab.platform.lease;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import dev.looplab.trial.TrialStatus;
 import dev.looplab.events.LeaseGrant;
 import dev.looplab.events.TrialEvent;
@@ -41,6 +43,8 @@ public class LeaseService {
     OutcomeRecorder outcomes;
     @Inject
     LiveUpdates live;
+    @Inject
+    MeterRegistry registry;
 
     /** What a claim or handback came to. */
     public sealed interface Answer {
@@ -124,18 +128,98 @@ public class LeaseService {
     }
 
     /**
-     * Whether a FINISHED event may become the trial's outcome: it must be the current attempt's, from its
-     * worker; the attempt then ends. Runs in the caller's transaction, which holds the trial's row lock.
+     * Whether a FINISHED event may become the trial's outcome: the first valid result wins. The event must come
+     * from the worker that held its attempt, and the attempt must not have been handed back or cancelled; a
+     * superseded attempt (its lease lapsed and a newer one was queued) still counts when it finishes first, and
+     * then every other open attempt of the trial is cancelled. Runs in the caller's transaction, which holds the
+     * trial's row lock.
      */
     public boolean endWithOutcome(TrialEvent finished) {
-        Optional<TrialAttempt> row = current(finished);
-        if (row.isEmpty()) {
+        Instant now = Instant.now();
+        TrialAttempt row = attempts.findById(TrialAttempt.of(finished.trialId(), finished.attempt()).id);
+        if (row == null) {
+            Optional<TrialAttempt> latest = attempts.findLatest(finished.trialId());
+            if (latest.isPresent() && latest.get().attempt > finished.attempt()) {
+                LOG.infof("ignoring FINISHED of trial %s attempt %d from %s: no such attempt was ever run",
+                        finished.trialId(), finished.attempt(), finished.worker());
+                return false;
+            }
+            // a worker that does not claim (no platform URL) takes the attempt with its first event
+            row = TrialAttempt.of(finished.trialId(), finished.attempt());
+            row.claimedAt = now;
+            attempts.persist(row);
+        } else if (TrialAttempt.HANDED_BACK.equals(row.ending) || TrialAttempt.CANCELLED.equals(row.ending)
+                || TrialAttempt.FINISHED.equals(row.ending)) {
+            LOG.infof("ignoring FINISHED of trial %s attempt %d from %s: the attempt already ended (%s)",
+                    finished.trialId(), finished.attempt(), finished.worker(), row.ending);
+            return false;
+        } else if (row.worker != null && !row.worker.equals(finished.worker())) {
+            LOG.infof("ignoring FINISHED of trial %s attempt %d from %s: worker %s holds the attempt",
+                    finished.trialId(), finished.attempt(), finished.worker(), row.worker);
             return false;
         }
-        TrialAttempt attempt = row.get();
-        attempt.worker = finished.worker();
-        attempt.end(TrialAttempt.FINISHED, Instant.now());
+        if (TrialAttempt.LOST.equals(row.ending)) {
+            LOG.infof("trial %s: attempt %d from %s finished after its lease lapsed; its result is the first, so it"
+                    + " counts", finished.trialId(), finished.attempt(), finished.worker());
+        }
+        row.worker = finished.worker();
+        row.end(TrialAttempt.FINISHED, now);
+        for (TrialAttempt other : attempts.listForTrial(finished.trialId())) {
+            if (other.isOpen() && !other.id.equals(row.id)) {
+                other.end(TrialAttempt.CANCELLED, now);
+                LOG.infof("trial %s attempt %d cancelled: attempt %d finished first", other.trialId, other.attempt,
+                        row.attempt);
+            }
+        }
         return true;
+    }
+
+    /**
+     * A worker's heartbeat over REST: renews the lease of the attempt it holds. A superseded attempt is told to
+     * go on (its result counts if it finishes first) without a renewal; an attempt that must stop (the trial is
+     * recorded, the attempt was cancelled or handed back, another worker holds it) is refused with the reason.
+     */
+    public Answer heartbeat(String trialId, int attempt, String worker) {
+        if (worker == null || worker.isBlank()) {
+            return new Refused("worker is empty: send {\"worker\": \"<worker id>\"} with a heartbeat");
+        }
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Trial trial = trials.findById(trialId, LockModeType.PESSIMISTIC_WRITE);
+            if (trial == null) {
+                return new UnknownTrial(trialId);
+            }
+            if (trial.isFinal()) {
+                return new Refused("trial " + trialId + " is already recorded as " + trial.status + ": stop this run");
+            }
+            TrialAttempt row = attempts.findById(TrialAttempt.of(trialId, attempt).id);
+            if (row == null) {
+                return new Refused("trial " + trialId + " has no attempt " + attempt + ": claim it first");
+            }
+            if (row.worker != null && !row.worker.equals(worker)) {
+                return new Refused("attempt " + attempt + " of trial " + trialId + " is held by worker " + row.worker);
+            }
+            if (TrialAttempt.LOST.equals(row.ending)) {
+                // superseded, but not beaten yet: the first valid result still wins
+                return new Granted(grant(row));
+            }
+            if (!row.isOpen()) {
+                return new Refused("attempt " + attempt + " of trial " + trialId + " ended (" + row.ending
+                        + "): stop this run");
+            }
+            row.worker = worker;
+            row.leaseExpiresAt = Instant.now().plus(config.ttl());
+            return new Granted(grant(row));
+        });
+    }
+
+    /** Every open lease gets a full TTL from now: the platform was not watching, so no worker is to blame. */
+    void graceAfterOutage(java.time.Duration outage) {
+        int extended = QuarkusTransaction.requiringNew().call(() ->
+                attempts.extendOpenLeases(Instant.now(), config.ttl()));
+        if (extended > 0) {
+            LOG.warnf("the platform did not watch leases for %s (stopped, paused or overloaded): %d open lease(s)"
+                    + " get %s from now before they count as lost", outage, extended, config.ttl());
+        }
     }
 
     /** The worker gives its attempt up (it is stopping): the next attempt is queued at once. */
@@ -185,6 +269,7 @@ public class LeaseService {
             row.end(TrialAttempt.LOST, now);
             return Optional.empty();
         }
+        registry.counter("looplab_lease_expiries_total").increment();
         List<TrialAttempt> history = attempts.listForTrial(trial.id);
         long lost = history.stream().filter(a -> TrialAttempt.LOST.equals(a.ending)).count() + 1;
         if (lost < config.maxAttempts()) {

@@ -14,6 +14,8 @@ public class TrialAttempt {
     static final String FINISHED = "finished";
     static final String LOST = "lost";
     static final String HANDED_BACK = "handed_back";
+    /** Another attempt of the trial finished first; this one's result no longer counts. */
+    static final String CANCELLED = "cancelled";
 
     @Id
     public String id;

@@ -25,6 +25,15 @@ public class TrialAttemptRepository implements PanacheRepositoryBase<TrialAttemp
         return list("endedAt is null and leaseExpiresAt < ?1", Sort.ascending("leaseExpiresAt"), now);
     }
 
+    /**
+     * Gives every open lease at least {@code ttl} from now: after the platform itself was not watching (stopped,
+     * paused or restarting), no worker could renew, so no lease has lapsed for the worker's fault.
+     */
+    public int extendOpenLeases(Instant now, java.time.Duration ttl) {
+        return update("leaseExpiresAt = ?1 where endedAt is null and leaseExpiresAt is not null and leaseExpiresAt < ?1",
+                now.plus(ttl));
+    }
+
     /** Re-queued attempts whose run request Kafka has not acknowledged yet (a crash in between). */
     public List<TrialAttempt> listAwaitingRequest() {
         return list("endedAt is null and requestedAt is null and claimedAt is null", Sort.ascending("id"));

@@ -44,8 +44,15 @@ public class Publisher {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for Kafka to acknowledge", e);
         } catch (Exception e) {
-            throw new IllegalStateException("Kafka did not acknowledge a send within " + ACK_TIMEOUT
+            throw new NotAcknowledgedException("Kafka did not acknowledge a send within " + ACK_TIMEOUT
                     + ": is the broker in kafka.bootstrap.servers reachable?", e);
+        }
+    }
+
+    /** The broker did not take a record; sending it again later may work. */
+    public static final class NotAcknowledgedException extends RuntimeException {
+        NotAcknowledgedException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.looplab.platform.metrics;
 
+import dev.looplab.platform.rest.Params;
+
 import dev.looplab.platform.trial.TrialRepository;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.inject.Inject;
@@ -30,7 +32,7 @@ public class MetricResource {
 
     /** The series of the trial's latest attempt with points (or of {@code attempt}). */
     @GET
-    public TrialMetrics list(@PathParam("id") String id, @QueryParam("attempt") Integer attempt) {
+    public TrialMetrics list(@PathParam("id") String id, @QueryParam("attempt") String attempt) {
         int chosen = attemptOf(id, attempt);
         return new TrialMetrics(id, chosen, metrics.summaries(id, chosen));
     }
@@ -39,14 +41,9 @@ public class MetricResource {
     @GET
     @Path("/{name}")
     public MetricSeries series(@PathParam("id") String id, @PathParam("name") String name,
-                               @QueryParam("max_points") @DefaultValue("1000") int maxPoints,
-                               @QueryParam("attempt") Integer attempt) {
-        if (maxPoints < 4 || maxPoints > MAX_POINTS_LIMIT) {
-            throw new BadRequestException(Response.status(400).type(MediaType.APPLICATION_JSON)
-                    .entity(Map.of("error", "max_points=" + maxPoints + " is out of range: ask for 4 to "
-                            + MAX_POINTS_LIMIT + " points"))
-                    .build());
-        }
+                               @QueryParam("max_points") String maxPointsText,
+                               @QueryParam("attempt") String attempt) {
+        int maxPoints = Params.wholeNumber("max_points", maxPointsText, 4, MAX_POINTS_LIMIT, 1000);
         int chosen = attemptOf(id, attempt);
         MetricSeries series = metrics.series(id, chosen, name, maxPoints);
         if (series.totalPoints() == 0) {
@@ -56,7 +53,8 @@ public class MetricResource {
         return series;
     }
 
-    private int attemptOf(String id, Integer attempt) {
+    private int attemptOf(String id, String attemptText) {
+        Integer attempt = attemptText == null ? null : Params.wholeNumber("attempt", attemptText, 1, Integer.MAX_VALUE, null);
         int recorded = QuarkusTransaction.requiringNew().call(() -> trials.findByIdOptional(id)
                 .orElseThrow(() -> new NotFoundException("unknown trial '" + id + "'")).attempt);
         if (attempt != null) {

@@ -1,5 +1,7 @@
 package dev.looplab.platform.outcome;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import dev.looplab.platform.trial.Artifact;
 import dev.looplab.platform.trial.ArtifactRepository;
 
@@ -58,6 +60,8 @@ public class OutcomeRecorder {
     NoiseFloorService noiseFloors;
     @Inject
     ReplayService replays;
+    @Inject
+    MeterRegistry registry;
 
     /** A recorded outcome; re-runs (noise floor, replays) are not announced to proposers. */
     public record Recorded(OutcomeRecorded outcome, boolean announce) {
@@ -75,6 +79,11 @@ public class OutcomeRecorder {
     /** Records the worker's FINISHED event for {@code trial}, which the caller has locked. */
     public Recorded recordFinished(Trial trial, TrialEvent event) {
         Measurement m = event.measurement();
+        if (m == null) {
+            throw new dev.looplab.events.Json.MalformedEventException("FINISHED event of trial " + trial.id
+                    + " attempt " + event.attempt() + " carries no measurement", null);
+        }
+        registry.summary("looplab_training_seconds", "task", trial.task).record(m.trainSeconds());
         trial.recordEnvironment(event.environment());
         if (trial.isRerun()) {
             return recordRerun(trial, event);

@@ -2,30 +2,30 @@ package dev.looplab.platform.proposal;
 
 import dev.looplab.events.Json;
 import dev.looplab.events.Proposal;
+import dev.looplab.platform.messaging.RecordGuard;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 
-/** Consumes {@code looplab.proposals}; a payload that does not decode is logged and skipped. */
+/**
+ * Consumes {@code looplab.proposals}; a record that is not a proposal goes to the dead letters with its reason
+ * (see {@link RecordGuard}), and no record stops the intake.
+ */
 @ApplicationScoped
 public class ProposalIntake {
-    private static final Logger LOG = Logger.getLogger(ProposalIntake.class);
+    static final String CONSUMER = "platform proposal intake";
 
     @Inject
-    ProposalService trials;
+    ProposalService proposals;
+    @Inject
+    RecordGuard guard;
 
     @Incoming("proposals")
     @Blocking(ordered = true)
-    public void onProposal(String payload) {
-        Proposal proposal;
-        try {
-            proposal = Json.read(payload, Proposal.class);
-        } catch (Json.MalformedEventException e) {
-            LOG.warnf("skipping a proposal that is not valid JSON (%s): %.200s", e.getMessage(), payload);
-            return;
-        }
-        trials.accept(proposal);
+    public void onProposal(ConsumerRecord<String, byte[]> record) {
+        guard.consume(CONSUMER, record, payload -> proposals.accept(
+                Json.read(payload, Proposal.class, Proposal.SCHEMA, Proposal::schema)));
     }
 }

@@ -3,6 +3,7 @@ package dev.looplab.platform.proposal;
 import dev.looplab.platform.trial.Trial;
 import dev.looplab.platform.trial.TrialRepository;
 import dev.looplab.events.Proposal;
+import dev.looplab.platform.rest.ErrorBody;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -50,6 +51,10 @@ public class ProposalResource {
     /** Accepts a proposal synchronously: 201 with the trial, or 422 with the reason it was refused. */
     @POST
     public Response submit(Proposal proposal) {
+        if (proposal == null) {
+            return ErrorBody.of(400, "the body is empty or null: send a JSON Proposal {campaign, task, specialist,"
+                    + " surface, parentTrial, hypothesis, diff} (docs/events.md)");
+        }
         Proposal p = proposal.proposalId() == null || proposal.proposalId().isBlank()
                 ? new Proposal(Proposal.SCHEMA, UUID.randomUUID().toString(), proposal.campaign(), proposal.task(),
                 proposal.specialist(), proposal.surface(), proposal.parentTrial(), proposal.hypothesis(),

@@ -1,5 +1,7 @@
 package dev.looplab.platform.proposal;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import dev.looplab.evaluation.task.UnknownTaskException;
 import dev.looplab.trial.TrialStatus;
 import dev.looplab.evaluation.task.TaskDefinition;
@@ -52,6 +54,8 @@ public class ProposalService {
     LiveUpdates live;
     @Inject
     CampaignRules campaignRules;
+    @Inject
+    MeterRegistry registry;
 
     /** What became of a proposal. */
     public sealed interface Acceptance {
@@ -72,6 +76,9 @@ public class ProposalService {
 
     public Acceptance accept(Proposal proposal) {
         Acceptance result = QuarkusTransaction.requiringNew().call(() -> acceptInTransaction(proposal));
+        registry.counter("looplab_proposals_total", "result", result instanceof Accepted ? "accepted"
+                : result instanceof PreflightRejected ? "preflight_reject"
+                : result instanceof Refused ? "refused" : "duplicate").increment();
         if (result instanceof Accepted a) {
             runs.scheduleRun(a.trial());
             live.trialChanged(a.trial().id, a.trial().status);
@@ -85,11 +92,29 @@ public class ProposalService {
         return result;
     }
 
+    /** Longest hypothesis a proposal may carry; it is a commit message and a line in every view. */
+    static final int MAX_HYPOTHESIS_CHARS = 10_000;
+    /** Longest id or name (proposal, campaign, task, specialist, surface, parent). */
+    static final int MAX_NAME_CHARS = 100;
+
     /** Checks what can be checked without the diff; the message names the bad field and the fix. */
     public void validate(Proposal p) {
         if (blank(p.proposalId())) {
             throw new Refusal("proposalId is empty: give every proposal a unique id (a UUID)");
         }
+        Map<String, String> names = new java.util.LinkedHashMap<>();
+        names.put("proposalId", p.proposalId());
+        names.put("campaign", p.campaign());
+        names.put("task", p.task());
+        names.put("specialist", p.specialist());
+        names.put("surface", p.surface());
+        names.put("parentTrial", p.parentTrial());
+        names.forEach((field, value) -> {
+            if (value != null && value.length() > MAX_NAME_CHARS) {
+                throw new Refusal(field + " is " + value.length() + " characters: names and ids are at most "
+                        + MAX_NAME_CHARS);
+            }
+        });
         if (blank(p.task())) {
             throw new Refusal("task is empty: name the task the proposal edits, for example golf-mini");
         }
@@ -123,6 +148,10 @@ public class ProposalService {
         if (blank(p.hypothesis())) {
             throw new Refusal("hypothesis is empty: say in a sentence why the edit should help");
         }
+        if (p.hypothesis().length() > MAX_HYPOTHESIS_CHARS) {
+            throw new Refusal("hypothesis is " + p.hypothesis().length() + " characters: keep it under "
+                    + MAX_HYPOTHESIS_CHARS + " (a short first line, then the reasoning)");
+        }
         if (blank(p.diff())) {
             throw new Refusal("diff is empty: send a unified diff against the parent trial's recipe");
         }
@@ -143,11 +172,12 @@ public class ProposalService {
         try {
             validate(p);
         } catch (Refusal refusal) {
-            if (!blank(p.proposalId())) {
+            // an id too long to be a key is refused without a row: there is nothing to deduplicate it by
+            if (!blank(p.proposalId()) && p.proposalId().length() <= MAX_NAME_CHARS) {
                 ProposalRejection rejection = new ProposalRejection();
                 rejection.proposalId = p.proposalId();
-                rejection.campaignId = p.campaign();
-                rejection.specialist = p.specialist();
+                rejection.campaignId = cut(p.campaign());
+                rejection.specialist = cut(p.specialist());
                 rejection.reason = refusal.getMessage();
                 trials.getEntityManager().persist(rejection);
             }
@@ -212,6 +242,10 @@ public class ProposalService {
         return new OutcomeRecorded(OutcomeRecorded.SCHEMA, p.proposalId(), trialId, p.campaign(), p.task(),
                 p.specialist(), p.parentTrial(), TrialStatus.preflight_reject, null, null, null, null, null,
                 reason, System.currentTimeMillis());
+    }
+
+    private static String cut(String s) {
+        return s == null || s.length() <= MAX_NAME_CHARS ? s : s.substring(0, MAX_NAME_CHARS);
     }
 
     private static boolean blank(String s) {

@@ -1,19 +1,20 @@
 package dev.looplab.platform.rest;
 
 import jakarta.ws.rs.NotFoundException;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
-
-import java.util.Map;
 
 /** A 404 carries the sentence that says what was not found. */
 @Provider
 public class NotFoundMapper implements ExceptionMapper<NotFoundException> {
     @Override
     public Response toResponse(NotFoundException e) {
-        return Response.status(404).type(MediaType.APPLICATION_JSON)
-                .entity(Map.of("error", e.getMessage() == null ? "not found" : e.getMessage())).build();
+        String message = e.getMessage();
+        // the framework's own 404 (no such path) says nothing useful
+        if (message == null || message.startsWith("HTTP 404")) {
+            message = "no such resource: the REST API is under /api (see /q/openapi)";
+        }
+        return ErrorBody.of(404, message);
     }
 }

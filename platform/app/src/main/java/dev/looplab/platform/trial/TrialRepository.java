@@ -46,6 +46,21 @@ public class TrialRepository implements PanacheRepositoryBase<Trial, String> {
         return count("campaignId = ?1 and recordedAt is not null", campaignId);
     }
 
+    /** How many trials are in each status (statuses without trials are absent). */
+    public java.util.Map<TrialStatus, Long> countByStatus() {
+        java.util.Map<TrialStatus, Long> counts = new java.util.EnumMap<>(TrialStatus.class);
+        getEntityManager().createQuery("select t.status, count(t) from Trial t group by t.status", Object[].class)
+                .getResultList().forEach(row -> counts.put((TrialStatus) row[0], (Long) row[1]));
+        return counts;
+    }
+
+    /** Workers holding an open lease that has not expired. */
+    public long countActiveWorkers() {
+        Number n = (Number) getEntityManager().createNativeQuery("select count(distinct worker) from trial_attempt"
+                + " where ended_at is null and worker is not null and lease_expires_at > now()").getSingleResult();
+        return n.longValue();
+    }
+
     /** A new trial id from the database sequence; ids are short numbers people can say aloud. */
     public String nextTrialId() {
         Number next = (Number) getEntityManager().createNativeQuery("select nextval('trial_seq')").getSingleResult();

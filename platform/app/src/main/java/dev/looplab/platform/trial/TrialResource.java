@@ -1,5 +1,9 @@
 package dev.looplab.platform.trial;
 
+import dev.looplab.platform.rest.Params;
+
+import dev.looplab.lineage.NoSuchTrialFileException;
+import dev.looplab.lineage.UnknownTrialException;
 import dev.looplab.platform.lineage.LineageService;
 import dev.looplab.platform.messaging.LiveUpdates;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -34,8 +38,8 @@ public class TrialResource {
 
     @GET
     public List<TrialView> list(@QueryParam("campaign") String campaign,
-                                @QueryParam("limit") @DefaultValue("200") int limit) {
-        int bounded = Math.max(1, Math.min(limit, MAX_LIMIT));
+                                @QueryParam("limit") String limit) {
+        int bounded = Params.wholeNumber("limit", limit, 1, MAX_LIMIT, 200);
         return QuarkusTransaction.requiringNew().call(() -> trials.listNewestFirst(campaign, bounded).stream()
                 .map(t -> TrialView.of(t, List.of())).toList());
     }
@@ -57,8 +61,8 @@ public class TrialResource {
         }
         try {
             return lineage.store(trial.task).readFile(id, path);
-        } catch (RuntimeException e) {
-            throw new NotFoundException("trial " + id + " has no file '" + path + "'");
+        } catch (NoSuchTrialFileException | UnknownTrialException e) {
+            throw new NotFoundException("trial " + id + " has no file '" + path + "': " + e.getMessage());
         }
     }
 

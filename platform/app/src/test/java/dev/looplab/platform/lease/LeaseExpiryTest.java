@@ -72,6 +72,8 @@ class LeaseExpiryTest {
     String bootstrap;
     @Inject
     LineageService lineage;
+    @Inject
+    LeaseMonitor monitor;
 
     private KafkaConsumer<String, String> watcher;
     private final List<RunRequest> runRequests = new ArrayList<>();
@@ -171,6 +173,48 @@ class LeaseExpiryTest {
     }
 
     @Test
+    void givenASupersededAttemptThatFinishesFirst_thenItsResultIsRecordedOnceAndTheSuccessorIsTold() throws Exception {
+        String trial = newTrial("The first valid result wins.");
+        claim(trial, 1, "worker-a").statusCode(200);
+
+        // worker-a is slow to renew: attempt 2 is queued and worker-b takes it, renewing over REST
+        awaitRunRequest(trial, 2);
+        claim(trial, 2, "worker-b").statusCode(200);
+        heartbeat(trial, 2, "worker-b").statusCode(200).body("attempt", equalTo(2));
+        // worker-a's heartbeat is told to go on: its lease lapsed, but nothing beat it yet
+        heartbeat(trial, 1, "worker-a").statusCode(200);
+
+        // when worker-a finishes first
+        sendEvent(finished(trial, 1, "worker-a", 2.25));
+
+        // then its score is the trial's, recorded once, and worker-b's next heartbeat is told to stop
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().get("/api/trials/" + trial).then().body("score", equalTo(2.25f)).body("worker", equalTo("worker-a")));
+        heartbeat(trial, 2, "worker-b").statusCode(409).body("reason", containsString("already recorded"));
+        sendEvent(finished(trial, 2, "worker-b", 9.0));
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            given().get("/api/trials/" + trial).then().body("score", equalTo(2.25f));
+            assertThat(outcomesOf(trial)).hasSize(1);
+        });
+    }
+
+    @Test
+    void givenThePlatformStoppedWatching_thenOpenLeasesGetAFullTtlBeforeTheyCountAsLost() {
+        String trial = newTrial("A platform outage is not the worker's fault.");
+        claim(trial, 1, "worker-a").statusCode(200);
+
+        // when the monitor notices it has not looked for a while (as after SIGSTOP/SIGCONT or a restart)
+        monitor.forgetLastCheck();
+
+        // then the lease survives the next check although worker-a sent nothing for its TTL...
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(runRequestsOf(trial)).extracting(RunRequest::attempt).containsExactly(1));
+        // ...and a heartbeat over REST keeps it, while silence after the grace loses it as before
+        heartbeat(trial, 1, "worker-a").statusCode(200);
+        awaitRunRequest(trial, 2);
+    }
+
+    @Test
     void givenClaimsThatCannotBeGranted_thenEachSaysWhy() {
         given().contentType("application/json").body(Json.write(new LeaseClaim("worker-a", null)))
                 .post("/api/trials/no-such-trial/attempts/1/claim").then().statusCode(404)
@@ -195,6 +239,11 @@ class LeaseExpiryTest {
                 .then().statusCode(201).extract().path("trialId");
         awaitRunRequest(trial, 1);
         return trial;
+    }
+
+    private static ValidatableResponse heartbeat(String trial, int attempt, String worker) {
+        return given().contentType("application/json").body(Json.write(new LeaseClaim(worker, null)))
+                .post("/api/trials/" + trial + "/attempts/" + attempt + "/heartbeat").then();
     }
 
     private static ValidatableResponse claim(String trial, int attempt, String worker) {
