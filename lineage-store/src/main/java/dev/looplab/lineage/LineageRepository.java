@@ -59,8 +59,23 @@ final class LineageRepository implements AutoCloseable {
         try {
             return call.call();
         } catch (IOException e) {
-            throw new LineageIoException("could not " + what + " in lineage " + dir + ": " + e.getMessage(), e);
+            throw new LineageIoException("could not " + what + " in lineage " + dir + ": " + e.getMessage()
+                    + hint(e), e);
         }
+    }
+
+    /** What to do about the most common I/O failures, for the person reading the error. */
+    static String hint(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            if (message.contains("No space left")) {
+                return "; the disk is full: free space on it (the write is retried, nothing was half-written)";
+            }
+            if (message.contains("Read-only file system") || t instanceof java.nio.file.AccessDeniedException) {
+                return "; the lineage folder does not take writes: make it writable (the write is retried)";
+            }
+        }
+        return "";
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.looplab.lineage;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +33,7 @@ final class GitCli {
     }
 
     Result tryRun(String... args) {
-        assumeTrue(available(), "the git CLI is not on PATH");
+        assertThat(available()).as("the git CLI is on PATH (install Debian's git; .ci/run does)").isTrue();
         List<String> command = new ArrayList<>(List.of("git", "--git-dir=" + gitDir));
         command.addAll(List.of(args));
         try {

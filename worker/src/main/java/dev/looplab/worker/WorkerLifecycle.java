@@ -15,6 +15,7 @@ import dev.looplab.worker.run.TrialRunner;
 import dev.looplab.worker.sandbox.SandboxUnavailableException;
 import dev.looplab.worker.sandbox.TrialSandbox;
 import dev.looplab.worker.sandbox.Unconfined;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,31 +43,51 @@ public class WorkerLifecycle {
     @Inject
     TrialSandbox sandbox;
 
+    @Inject
+    MeterRegistry registry;
+
+    private ArtifactStore artifacts;
+
     private TrialEventPublisher events;
     private RunConsumer consumer;
     private LeaseHeartbeat heartbeat;
 
     void onStart(@Observes StartupEvent event) {
         String workerId = workerId();
-        ArtifactStore artifacts = ArtifactStore.connect(config.s3().endpoint(), config.s3().accessKey(),
+        artifacts = ArtifactStore.connect(config.s3().endpoint(), config.s3().accessKey(),
                 config.s3().secretKey(), config.s3().region(), config.s3().bucket(),
                 config.s3().partSizeMib() * 1024L * 1024L);
-        artifacts.ensureBucket();
+        try {
+            artifacts.ensureBucket();
+        } catch (RuntimeException e) {
+            // not fatal: /q/health/ready says so, and uploads retry when the store is back
+            LOG.errorf("artifact store not reachable at start: %s", e.getMessage());
+        }
         events = new TrialEventPublisher(config.kafka().bootstrap(), workerId);
         TrialRunner runner = new TrialRunner(new TrialRunner.Settings(workerId, config.home().toAbsolutePath(),
                 config.worker().threads(), Duration.ofSeconds(config.worker().minGraceSeconds()),
                 config.worker().keepWorkDirs(), DjlRuntime::classpathString, sandbox,
                 config.worker().devices().orElse(null)), tasks, artifacts, events);
         checkSandbox();
-        heartbeat = new LeaseHeartbeat(events, workerId);
         PlatformLeases platform = config.platform().url().filter(u -> !u.isBlank())
                 .map(url -> new PlatformLeases(url, workerId)).orElse(null);
+        heartbeat = new LeaseHeartbeat(events, platform, workerId);
         TrialHandler leased = new LeasedTrials(runner::run, platform, heartbeat,
                 Duration.ofSeconds(config.worker().heartbeatSeconds()));
         consumer = new RunConsumer(config.kafka().bootstrap(), workerId, leased, Topics.RUNS,
                 Map.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, config.kafka().sessionTimeoutMs(),
-                        ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(1000, config.kafka().sessionTimeoutMs() / 3)));
+                        ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(1000, config.kafka().sessionTimeoutMs() / 3)),
+                letter -> {
+                    registry.counter("looplab_dead_letters_total", "topic", letter.topic(), "consumer",
+                            RunConsumer.CONSUMER).increment();
+                    events.publishDeadLetter(letter);
+                });
         consumer.start();
+        io.micrometer.core.instrument.Gauge.builder("looplab_worker_busy", consumer, c -> c.isBusy() ? 1 : 0)
+                .description("1 while a trial runs").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("looplab_worker_assigned_partitions", consumer,
+                RunConsumer::assignedPartitions).description("partitions of looplab.runs this worker holds")
+                .register(registry);
         LOG.infof("worker %s started: home %s, artifacts in bucket %s, %s", workerId, config.home().toAbsolutePath(),
                 config.s3().bucket(), platform == null ? "running every request it reads (no looplab.platform.url)"
                         : "claiming attempts from " + config.platform().url().get());
@@ -95,6 +116,16 @@ public class WorkerLifecycle {
         if (events != null) {
             events.close();
         }
+    }
+
+    /** The run consumer, for the health checks; null before start. */
+    public RunConsumer consumer() {
+        return consumer;
+    }
+
+    /** The artifact store, for the health checks; null before start. */
+    public ArtifactStore artifacts() {
+        return artifacts;
     }
 
     /** {@code looplab.worker.id}, or {@code <hostname>-<pid>} so workers on one machine differ. */

@@ -213,6 +213,31 @@ class WorkerTest {
         assertThat(finished.measurement().status()).isEqualTo(TrialStatus.train_budget_overrun);
     }
 
+    @io.quarkus.test.common.http.TestHTTPResource("/q/health/ready")
+    java.net.URI ready;
+    @io.quarkus.test.common.http.TestHTTPResource("/q/health/live")
+    java.net.URI live;
+    @io.quarkus.test.common.http.TestHTTPResource("/q/metrics")
+    java.net.URI metrics;
+
+    @Test
+    void theWorkerSaysItIsLiveAndReadyAndNamesWhatItChecked() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+
+        var liveAnswer = http.send(java.net.http.HttpRequest.newBuilder(live).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        var readyAnswer = await().atMost(Duration.ofSeconds(30)).until(() -> http.send(
+                java.net.http.HttpRequest.newBuilder(ready).build(), java.net.http.HttpResponse.BodyHandlers.ofString()),
+                r -> r.statusCode() == 200);
+        var metricsAnswer = http.send(java.net.http.HttpRequest.newBuilder(metrics).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertThat(liveAnswer.statusCode()).isEqualTo(200);
+        assertThat(liveAnswer.body()).contains("run consumer").contains("\"UP\"");
+        assertThat(readyAnswer.body()).contains("artifact store").contains("trial sandbox");
+        assertThat(metricsAnswer.body()).contains("looplab_worker_busy").contains("looplab_worker_assigned_partitions");
+    }
+
     @Test
     void aBadPayloadIsSkippedAndTheNextRunStillHappens() throws Exception {
         // given garbage on the runs topic followed by a run for a commit that does not exist

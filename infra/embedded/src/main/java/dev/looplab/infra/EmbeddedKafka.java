@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -24,7 +25,7 @@ import dev.looplab.runtime.kafka.KafkaRuntime;
  * A real Apache Kafka 4.4 broker (KRaft, combined broker and controller, node id 1) running in a
  * child JVM on 127.0.0.1, with every replication factor set to 1.
  */
-public final class EmbeddedKafka implements AutoCloseable {
+public final class EmbeddedKafka implements EmbeddedService {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedKafka.class);
 
@@ -32,14 +33,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(180);
 
     private final ServiceDirectory directory;
-    private final ChildProcess process;
     private final int port;
+    private final Duration startupTimeout;
+    private volatile ChildProcess process;
     private volatile Duration startupTime = Duration.ZERO;
+    private boolean closed;
 
-    private EmbeddedKafka(ServiceDirectory directory, ChildProcess process, int port) {
+    private EmbeddedKafka(ServiceDirectory directory, int port, Duration startupTimeout) {
         this.directory = directory;
-        this.process = process;
         this.port = port;
+        this.startupTimeout = startupTimeout;
     }
 
     /** Starts a broker in a temp directory on a free port. */
@@ -67,9 +70,24 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (controllerPort == brokerPort) {
             controllerPort = LocalPorts.choose(0, null);
         }
-        Path config = dir.path().resolve("server.properties");
-        writeServerProperties(config, dir.path().resolve("log"), brokerPort, controllerPort);
-        ChildProcess process = ChildProcess.startJava("kafka", List.of(
+        writeServerProperties(dir.path().resolve("server.properties"), dir.path().resolve("log"), brokerPort,
+                controllerPort);
+        EmbeddedKafka kafka = new EmbeddedKafka(dir, brokerPort, startupTimeout);
+        try {
+            kafka.launch();
+        } catch (RuntimeException e) {
+            kafka.close();
+            throw e;
+        }
+        kafka.startupTime = Duration.ofNanos(System.nanoTime() - began);
+        LOG.infof("Kafka broker ready at %s in %d ms (data %s)", kafka.bootstrapServers(),
+                kafka.startupTime.toMillis(), dir.path());
+        return kafka;
+    }
+
+    // The same command, config file, ports and log dir every time: a restarted broker is the same broker.
+    private void launch() {
+        process = ChildProcess.startJava("kafka", List.of(
                         "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx512m", "-Xss1m",
                         "-Djava.awt.headless=true",
                         // slf4j-simple: the broker logs at INFO to stderr, i.e. to broker.log
@@ -79,18 +97,57 @@ public final class EmbeddedKafka implements AutoCloseable {
                         "-Dorg.slf4j.simpleLogger.showDateTime=true",
                         "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"),
                 KafkaRuntime.classpathString(), KafkaRuntime.LAUNCHER_CLASS,
-                List.of(config.toString(), clusterId(dir.path())), dir.path(), dir.path().resolve("broker.log"));
-        EmbeddedKafka kafka = new EmbeddedKafka(dir, process, brokerPort);
+                List.of(directory.path().resolve("server.properties").toString(), clusterId(directory.path())),
+                directory.path(), directory.path().resolve("broker.log"));
+        awaitReady(startupTimeout);
+    }
+
+    @Override
+    public String name() {
+        return "kafka";
+    }
+
+    @Override
+    public String endpoint() {
+        return bootstrapServers();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return process.isAlive();
+    }
+
+    @Override
+    public long pid() {
+        return process.isAlive() ? process.pid() : -1;
+    }
+
+    @Override
+    public OptionalInt exitCode() {
+        return process.exitCode();
+    }
+
+    /**
+     * Starts the broker again on the same ports, config and log dir (a killed broker recovers its logs); what is
+     * left of the old process is killed first.
+     *
+     * @throws IllegalStateException when it is closed or does not become ready; the message holds its log tail
+     */
+    @Override
+    public synchronized void restart() {
+        if (closed) {
+            throw new IllegalStateException("the Kafka broker at " + bootstrapServers() + " is closed");
+        }
+        long began = System.nanoTime();
+        process.kill();
         try {
-            kafka.awaitReady(startupTimeout);
+            launch();
         } catch (RuntimeException e) {
-            kafka.close();
+            process.kill();
             throw e;
         }
-        kafka.startupTime = Duration.ofNanos(System.nanoTime() - began);
-        LOG.infof("Kafka broker ready at %s in %d ms (data %s)", kafka.bootstrapServers(),
-                kafka.startupTime.toMillis(), dir.path());
-        return kafka;
+        startupTime = Duration.ofNanos(System.nanoTime() - began);
+        LOG.infof("Kafka broker restarted at %s in %d ms", bootstrapServers(), startupTime.toMillis());
     }
 
     /** Returns {@code 127.0.0.1:<port>}, for {@code bootstrap.servers}. */
@@ -104,6 +161,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** Returns the file the broker's stdout and stderr go to. */
+    @Override
     public Path logFile() {
         return process.logFile();
     }
@@ -162,7 +220,12 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Stops the broker (cleanly when its data is kept) and deletes a temp data dir. Idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
+        if (process == null) {
+            directory.deleteIfTemporary();
+            return;
+        }
         if (directory.temporary()) {
             process.kill(); // throw-away data: a clean shutdown buys nothing
         } else {

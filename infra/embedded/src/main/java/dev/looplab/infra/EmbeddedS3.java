@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.Properties;
 
 import org.jboss.logging.Logger;
@@ -21,7 +22,7 @@ import io.minio.errors.ErrorResponseException;
  * A real S3-compatible server (S3Proxy 2.6 over the jclouds filesystem provider) running in a
  * child JVM on 127.0.0.1 with AWS v2/v4 signature checking.
  */
-public final class EmbeddedS3 implements AutoCloseable {
+public final class EmbeddedS3 implements EmbeddedService {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedS3.class);
 
@@ -36,15 +37,15 @@ public final class EmbeddedS3 implements AutoCloseable {
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(180);
 
     private final ServiceDirectory directory;
-    private final ChildProcess process;
     private final int port;
     private final String accessKey;
     private final String secretKey;
+    private volatile ChildProcess process;
     private volatile Duration startupTime = Duration.ZERO;
+    private boolean closed;
 
-    private EmbeddedS3(ServiceDirectory directory, ChildProcess process, int port, String accessKey, String secretKey) {
+    private EmbeddedS3(ServiceDirectory directory, int port, String accessKey, String secretKey) {
         this.directory = directory;
-        this.process = process;
         this.port = port;
         this.accessKey = accessKey;
         this.secretKey = secretKey;
@@ -89,15 +90,9 @@ public final class EmbeddedS3 implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot prepare the S3 directory " + dir.path(), e);
         }
-        ChildProcess process = ChildProcess.startJava("s3proxy", List.of(
-                        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
-                        "-Djava.awt.headless=true",
-                        "-Dlogback.configurationFile=" + logback),
-                S3ProxyRuntime.classpathString(), S3ProxyRuntime.LAUNCHER_CLASS,
-                List.of("--properties", properties.toString()), dir.path(), dir.path().resolve("s3proxy.log"));
-        EmbeddedS3 s3 = new EmbeddedS3(dir, process, httpPort, accessKey, secretKey);
+        EmbeddedS3 s3 = new EmbeddedS3(dir, httpPort, accessKey, secretKey);
         try {
-            s3.awaitReady(DEFAULT_STARTUP_TIMEOUT);
+            s3.launch();
         } catch (RuntimeException e) {
             s3.close();
             throw e;
@@ -107,7 +102,67 @@ public final class EmbeddedS3 implements AutoCloseable {
         return s3;
     }
 
+    // The same properties, port and blob dir every time: a restarted server serves the same objects.
+    private void launch() {
+        process = ChildProcess.startJava("s3proxy", List.of(
+                        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
+                        "-Djava.awt.headless=true",
+                        "-Dlogback.configurationFile=" + directory.path().resolve("logback.xml")),
+                S3ProxyRuntime.classpathString(), S3ProxyRuntime.LAUNCHER_CLASS,
+                List.of("--properties", directory.path().resolve("s3proxy.properties").toString()), directory.path(),
+                directory.path().resolve("s3proxy.log"));
+        awaitReady(DEFAULT_STARTUP_TIMEOUT);
+    }
+
+    @Override
+    public String name() {
+        return "s3";
+    }
+
+    @Override
+    public boolean isRunning() {
+        return process.isAlive();
+    }
+
+    @Override
+    public long pid() {
+        return process.isAlive() ? process.pid() : -1;
+    }
+
+    @Override
+    public OptionalInt exitCode() {
+        return process.exitCode();
+    }
+
+    @Override
+    public Path logFile() {
+        return process.logFile();
+    }
+
+    /**
+     * Starts the server again on the same port and blob directory; what is left of the old process is killed first.
+     *
+     * @throws IllegalStateException when it is closed or does not answer; the message holds its log tail
+     */
+    @Override
+    public synchronized void restart() {
+        if (closed) {
+            throw new IllegalStateException("the S3 server at " + endpoint() + " is closed");
+        }
+        long began = System.nanoTime();
+        process.kill();
+        try {
+            launch();
+        } catch (RuntimeException e) {
+            process.kill();
+            throw e;
+        }
+        startupTime = Duration.ofNanos(System.nanoTime() - began);
+        LOG.infof("S3 server restarted at %s in %d ms", endpoint(), startupTime.toMillis());
+    }
+
     /** Returns {@code http://127.0.0.1:<port>}. */
+    @Override
     public String endpoint() {
         return "http://127.0.0.1:" + port;
     }
@@ -192,8 +247,11 @@ public final class EmbeddedS3 implements AutoCloseable {
 
     /** Stops the server and deletes a temp data dir. Idempotent. */
     @Override
-    public void close() {
-        process.stop(Duration.ofSeconds(15));
+    public synchronized void close() {
+        closed = true;
+        if (process != null) {
+            process.stop(Duration.ofSeconds(15));
+        }
         directory.deleteIfTemporary();
     }
 }

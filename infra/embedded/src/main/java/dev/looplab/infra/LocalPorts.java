@@ -9,13 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Picks TCP ports on 127.0.0.1, remembering them in a service's directory so restarts keep them. */
-final class LocalPorts {
+public final class LocalPorts {
 
     private LocalPorts() {
     }
 
     /** Returns a port that was free a moment ago. */
-    static int free() {
+    public static int free() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
@@ -24,7 +24,8 @@ final class LocalPorts {
         }
     }
 
-    static boolean isFree(int port) {
+    /** True when nothing listens on {@code port} of 127.0.0.1 now. */
+    public static boolean isFree(int port) {
         try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return true;

@@ -6,6 +6,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.jboss.logging.Logger;
@@ -55,7 +56,26 @@ public final class LooplabServices implements AutoCloseable {
      * @throws IllegalStateException when a service cannot start; those already started are stopped
      */
     public static LooplabServices start(ServicesConfig cfg) {
-        return start(cfg, true);
+        return start(cfg, true, StartListener.NONE);
+    }
+
+    /** Like {@link #start(ServicesConfig)}, telling {@code listener} as each embedded service starts and is ready. */
+    public static LooplabServices start(ServicesConfig cfg, StartListener listener) {
+        return start(cfg, true, listener);
+    }
+
+    /** What a launcher shows while the services start: they start in parallel, so each is told on its own. */
+    public interface StartListener {
+        StartListener NONE = new StartListener() {
+        };
+
+        /** {@code service} ({@code kafka}, {@code postgresql}, {@code s3}) is being started. */
+        default void starting(String service) {
+        }
+
+        /** {@code service} answers at {@code endpoint}, {@code took} after it was started. */
+        default void ready(String service, String endpoint, Duration took) {
+        }
     }
 
     /** Everything embedded, in temp dirs, non-durable, on free ports, topics created; close it when done. */
@@ -73,7 +93,7 @@ public final class LooplabServices implements AutoCloseable {
             synchronized (LooplabServices.class) {
                 current = shared;
                 if (current == null) {
-                    current = start(ServicesConfig.forTests(), false);
+                    current = start(ServicesConfig.forTests(), false, StartListener.NONE);
                     LooplabServices started = current;
                     Runtime.getRuntime().addShutdownHook(new Thread(started::stopAll, "looplab-services-stop"));
                     shared = current;
@@ -83,15 +103,16 @@ public final class LooplabServices implements AutoCloseable {
         return current;
     }
 
-    private static LooplabServices start(ServicesConfig cfg, boolean closable) {
+    private static LooplabServices start(ServicesConfig cfg, boolean closable, StartListener listener) {
         long began = System.nanoTime();
         // child JVMs and initdb overlap well even on two cores: much of their start is I/O and waiting
         CompletableFuture<EmbeddedPostgresServer> pg = cfg.dbUrl() != null ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.supplyAsync(() -> EmbeddedPostgresServer.start(cfg.serviceDir("postgres"), 0, cfg.durable()));
+                : startAsync("postgresql", listener,
+                        () -> EmbeddedPostgresServer.start(cfg.serviceDir("postgres"), 0, cfg.durable()));
         CompletableFuture<EmbeddedKafka> kafka = cfg.kafkaBootstrap() != null ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.supplyAsync(() -> EmbeddedKafka.start(cfg.serviceDir("kafka"), 0));
+                : startAsync("kafka", listener, () -> EmbeddedKafka.start(cfg.serviceDir("kafka"), 0));
         CompletableFuture<EmbeddedS3> s3 = cfg.s3Endpoint() != null ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.supplyAsync(() -> EmbeddedS3.start(cfg.serviceDir("s3"), 0,
+                : startAsync("s3", listener, () -> EmbeddedS3.start(cfg.serviceDir("s3"), 0,
                         cfg.s3AccessKey(), cfg.s3SecretKey()));
         EmbeddedPostgresServer pgServer = join(pg);
         EmbeddedKafka kafkaServer = join(kafka);
@@ -127,6 +148,16 @@ public final class LooplabServices implements AutoCloseable {
         Duration total = Duration.ofNanos(System.nanoTime() - began);
         LOG.infof("Looplab services ready in %d ms: %s", total.toMillis(), services.endpoints);
         return new LooplabServices(services.endpoints, pgServer, kafkaServer, s3Server, closable, total);
+    }
+
+    private static <T extends EmbeddedService> CompletableFuture<T> startAsync(String name, StartListener listener,
+                                                                               Supplier<T> start) {
+        listener.starting(name);
+        long began = System.nanoTime();
+        return CompletableFuture.supplyAsync(start).thenApply(service -> {
+            listener.ready(name, service.endpoint(), Duration.ofNanos(System.nanoTime() - began));
+            return service;
+        });
     }
 
     private static <T> T join(CompletableFuture<T> future) {
@@ -176,6 +207,12 @@ public final class LooplabServices implements AutoCloseable {
     /** Returns the embedded Kafka broker, or {@code null} when an external cluster is configured. */
     public EmbeddedKafka embeddedKafka() {
         return kafka;
+    }
+
+    /** Returns the embedded services in start order (PostgreSQL, Kafka, S3), without the external ones. */
+    public List<EmbeddedService> embedded() {
+        return java.util.stream.Stream.of(postgres, kafka, s3).filter(java.util.Objects::nonNull)
+                .map(EmbeddedService.class::cast).toList();
     }
 
     /** Returns the embedded S3 server, or {@code null} when an external one is configured. */

@@ -120,6 +120,31 @@ class EmbeddedKafkaTest {
     }
 
     @Test
+    void givenABrokerKilledWithSigkill_whenRestarted_thenItAnswersOnTheSamePortWithItsTopics() throws Exception {
+        // given the broker with a topic
+        String topic = "looplab.survives-" + UUID.randomUUID();
+        kafka.createTopics(List.of(topic), 1);
+        String bootstrap = kafka.bootstrapServers();
+        ProcessHandle killed = kafka.process();
+
+        // when its JVM is killed and it is restarted
+        killed.destroyForcibly();
+        killed.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(kafka.isRunning()).isFalse();
+        assertThat(kafka.exitCode()).hasValue(137);
+        kafka.restart();
+        System.out.println("kafka restart after kill -9: " + kafka.startupTime().toMillis() + " ms");
+
+        // then it runs as a new process on the same port, and the topic is still there
+        assertThat(kafka.isRunning()).isTrue();
+        assertThat(kafka.pid()).isNotEqualTo(killed.pid());
+        assertThat(kafka.bootstrapServers()).isEqualTo(bootstrap);
+        try (Admin admin = kafka.admin()) {
+            assertThat(admin.listTopics().names().get()).contains(topic);
+        }
+    }
+
+    @Test
     void theRuntimeClasspathNamesOnlyExistingJars() {
         // given the classpath resolved by the runtime module
         String classpath = KafkaRuntime.classpathString();

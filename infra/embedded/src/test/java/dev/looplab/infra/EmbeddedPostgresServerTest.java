@@ -62,6 +62,35 @@ class EmbeddedPostgresServerTest {
         assertThat(Files.exists(dir)).isFalse();
     }
 
+    @Test
+    void givenThePostmasterKilledWithSigkill_whenRestarted_thenItAnswersOnTheSamePortWithItsRows() throws Exception {
+        // given a durable server, as `looplab up` runs it, with a committed row
+        try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(home, 0, true)) {
+            try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE trial (id text PRIMARY KEY)");
+                s.execute("INSERT INTO trial VALUES ('t-1')");
+            }
+            String url = pg.jdbcUrl();
+            ProcessHandle killed = ProcessHandle.of(pg.pid()).orElseThrow();
+
+            // when the postmaster is killed and the server restarted
+            killed.destroyForcibly();
+            killed.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(pg.isRunning()).isFalse();
+            pg.restart();
+
+            // then a new postmaster answers on the same URL, with the same settings and the row
+            assertThat(pg.isRunning()).isTrue();
+            assertThat(pg.pid()).isNotEqualTo(killed.pid());
+            assertThat(pg.jdbcUrl()).isEqualTo(url);
+            try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+                assertThat(scalar(s, "SELECT id FROM trial")).isEqualTo("t-1");
+                assertThat(scalar(s, "SHOW listen_addresses")).isEqualTo("127.0.0.1");
+                assertThat(scalar(s, "SHOW max_connections")).isEqualTo("200");
+            }
+        }
+    }
+
     private static String scalar(Statement s, String sql) throws Exception {
         try (ResultSet rs = s.executeQuery(sql)) {
             assertThat(rs.next()).as("a row from %s", sql).isTrue();

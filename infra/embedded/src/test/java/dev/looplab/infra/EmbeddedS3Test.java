@@ -38,6 +38,30 @@ class EmbeddedS3Test {
     }
 
     @Test
+    void givenTheServerKilledWithSigkill_whenRestarted_thenItServesTheSameObjectsOnTheSamePort() throws Exception {
+        // given an object in a bucket
+        s3.ensureBucket("looplab-restart");
+        byte[] bytes = "kept across a crash".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        s3.client().putObject(PutObjectArgs.builder().bucket("looplab-restart").object("o")
+                .stream(new ByteArrayInputStream(bytes), bytes.length, -1).build());
+        String endpoint = s3.endpoint();
+        ProcessHandle killed = s3.process();
+
+        // when its JVM is killed and it is restarted
+        killed.destroyForcibly();
+        killed.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(s3.isRunning()).isFalse();
+        s3.restart();
+
+        // then it answers on the same endpoint with the object
+        assertThat(s3.isRunning()).isTrue();
+        assertThat(s3.endpoint()).isEqualTo(endpoint);
+        try (InputStream in = s3.client().getObject(GetObjectArgs.builder().bucket("looplab-restart").object("o").build())) {
+            assertThat(in.readAllBytes()).isEqualTo(bytes);
+        }
+    }
+
+    @Test
     void anObjectPutThroughMinioComesBackWithItsSizeAndBytes() throws Exception {
         // given a bucket and 300 KB of random bytes
         s3.ensureBucket("looplab-artifacts");

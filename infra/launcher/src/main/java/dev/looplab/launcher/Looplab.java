@@ -1,11 +1,21 @@
 package dev.looplab.launcher;
 
+import org.jboss.logmanager.formatters.PatternFormatter;
+import org.jboss.logmanager.handlers.FileHandler;
+import sun.misc.Signal;
+
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Handler;
 
 /**
- * The {@code looplab} command line: {@code up} starts Looplab and runs until Ctrl-C or SIGTERM; {@code import} builds a
- * lineage from another tool's history through the running platform.
+ * The {@code looplab} command line: {@code up} starts Looplab and keeps it running until Ctrl-C or SIGTERM;
+ * {@code status} shows how it runs; {@code replay} and {@code import} work through the running platform.
  */
 public final class Looplab {
 
@@ -17,6 +27,7 @@ public final class Looplab {
         Path root = Path.of(System.getProperty("looplab.root", ".")).toAbsolutePath().normalize();
         switch (command) {
             case "up" -> up(root);
+            case "status" -> System.exit(StatusCommand.run(System.getenv(), System.out));
             case "replay" -> System.exit(ReplayCommand.run(args, platformUrl()));
             case "import" -> System.exit(ImportCommand.run(java.util.List.of(args).subList(1, args.length), System.getenv()));
             case "campaign" -> System.exit(CampaignCommand.run(java.util.List.of(args).subList(1, args.length),
@@ -35,9 +46,12 @@ public final class Looplab {
                 usage: looplab up
                   Starts Looplab on this machine: Kafka, PostgreSQL and S3 (embedded unless LOOPLAB_KAFKA_BOOTSTRAP,
                   LOOPLAB_DB_URL or LOOPLAB_S3_ENDPOINT name external ones), then the platform, a worker and the
-                  proposer agents. State lives in LOOPLAB_HOME (default ~/.looplab); running it again resumes.
+                  proposer agents, and restarts any of them that crashes (backoff 1 s to 30 s). State lives in
+                  LOOPLAB_HOME (default ~/.looplab); running it again resumes. Ctrl-C or SIGTERM stops everything.
                   Other settings: LOOPLAB_PORT (8080), LOOPLAB_CAMPAIGN, LOOPLAB_TASK (golf-mini),
                   LOOPLAB_TRAIN_BUDGET_S (0 = the task's own budget), LOOPLAB_NOISE_RUNS (2).
+
+                """ + StatusCommand.USAGE + """
 
                 usage: looplab replay <trial-id> [--no-wait] [--timeout seconds]
                   Runs the trial's commit again on a worker with its recorded seed and step count, waits, and
@@ -62,26 +76,70 @@ public final class Looplab {
 
     private static void up(Path root) {
         Stack.Settings settings = Stack.Settings.fromEnvironment(root);
-        System.out.println("starting Looplab in " + settings.home() + " ...");
-        Stack stack = Stack.start(settings);
+        Path logs = settings.home().resolve("logs");
+        Progress progress = Progress.onStandardOutput();
+        launcherLog(logs.resolve("launcher.log")).ifPresent(progress::copyTo);
+        progress.say("starting Looplab in " + settings.home() + " (logs in " + logs + ")");
+        Stack stack;
+        try {
+            stack = Stack.start(settings, progress);
+        } catch (RuntimeException e) {
+            progress.close();
+            System.err.println("Looplab did not start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        progress.say("Looplab is up: open " + stack.platformUrl() + "/ (./looplab status shows how it runs;"
+                + " a crashed app or service is restarted; Ctrl-C stops everything)");
+        progress.close();
+
         CountDownLatch stopped = new CountDownLatch(1);
-        CountDownLatch stopping = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopping.countDown();
-            System.out.println("stopping Looplab ...");
-            stack.close();
-            stopped.countDown();
-        }, "looplab-stop"));
-        System.out.println("Looplab is up: open " + stack.platformUrl() + "/ (logs in " + settings.home().resolve("logs")
-                + "; Ctrl-C stops everything)");
-        while (stopped.getCount() > 0) {
-            var dead = stack.deadApp();
-            // while stopping, apps exit on purpose
-            if (dead.isPresent() && stopping.getCount() > 0) {
-                System.err.println("stopping: " + dead.get() + " exited");
-                System.exit(1);
+        AtomicBoolean stopping = new AtomicBoolean();
+        Runnable stop = () -> {
+            if (stopping.compareAndSet(false, true)) {
+                System.out.println("stopping Looplab: apps first, then the services ...");
+                stack.close();
+                System.out.println("Looplab stopped");
+                stopped.countDown();
             }
-            Stack.sleep(2000);
+        };
+        // Ctrl-C and SIGTERM are handled here rather than by a shutdown hook: hooks all run at once, and the
+        // services' own hooks would stop PostgreSQL and Kafka under the apps still shutting down.
+        for (String signal : List.of("INT", "TERM")) {
+            Signal.handle(new Signal(signal), s -> {
+                if (stopping.get()) {
+                    System.out.println("still stopping Looplab (kill -9 " + ProcessHandle.current().pid()
+                            + " abandons it)");
+                    return;
+                }
+                new Thread(() -> {
+                    stop.run();
+                    System.exit(0);
+                }, "looplab-stop").start();
+            });
+        }
+        // any other way out of the JVM (SIGHUP, an error) still stops everything
+        Runtime.getRuntime().addShutdownHook(new Thread(stop, "looplab-stop-hook"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Copies the launcher's log lines (supervision, crashes) to {@code file}, besides the console. */
+    private static Optional<Handler> launcherLog(Path file) {
+        try {
+            Files.createDirectories(file.getParent());
+            FileHandler handler = new FileHandler(file.toString(), true);
+            handler.setFormatter(new PatternFormatter("%d{yyyy-MM-dd HH:mm:ss,SSS} %-5p [%c{1}] %s%e%n"));
+            handler.setAutoFlush(true);
+            java.util.logging.Logger.getLogger("").addHandler(handler);
+            return Optional.of(handler);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("cannot write the launcher's log " + file + " (" + e.getMessage() + "); logging to the"
+                    + " console only");
+            return Optional.empty();
         }
     }
 }

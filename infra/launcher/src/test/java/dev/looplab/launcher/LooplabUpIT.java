@@ -3,6 +3,7 @@ package dev.looplab.launcher;
 import dev.looplab.events.Json;
 import dev.looplab.events.Proposal;
 import dev.looplab.events.Topics;
+import dev.looplab.infra.LocalPorts;
 import dev.looplab.lineage.LineageStore;
 import dev.looplab.lineage.TrialInfo;
 import io.minio.GetObjectArgs;
@@ -27,7 +28,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -73,7 +73,7 @@ class LooplabUpIT {
         home = Files.createTempDirectory("looplab-e2e");
         Path root = Path.of(System.getProperty("looplab.root", "../..")).toAbsolutePath().normalize();
         // one noise run: the baseline twice gives the campaign its noise floor at the least cost
-        stack = Stack.start(new Stack.Settings(root, home, freePort(), CAMPAIGN, TASK, 30, true,
+        stack = Stack.start(new Stack.Settings(root, home, LocalPorts.free(), CAMPAIGN, TASK, 30, true,
                 Map.of("LOOPLAB_NOISE_RUNS", "1")));
     }
 
@@ -387,9 +387,4 @@ class LooplabUpIT {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -3,6 +3,7 @@ package dev.looplab.launcher;
 import dev.looplab.events.Json;
 import dev.looplab.events.Topics;
 import dev.looplab.events.TrialEvent;
+import dev.looplab.infra.LocalPorts;
 import dev.looplab.infra.LooplabServices;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -11,7 +12,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,7 +62,7 @@ class SchedulingBenchmarkIT {
         Path recipes = root.resolve("infra/launcher/src/test/resources/bench-recipes");
         home = Files.createTempDirectory("looplab-sched-bench");
         services = LooplabServices.forTests();
-        port = freePort();
+        port = LocalPorts.free();
         Map<String, String> env = new HashMap<>(services.endpoints().asEnvironment());
         env.put("LOOPLAB_S3_BUCKET", services.endpoints().bucket());
         env.put("LOOPLAB_RECIPES_DIR", recipes.toString());
@@ -77,7 +77,7 @@ class SchedulingBenchmarkIT {
         platformEnv.put("LOOPLAB_PORT", Integer.toString(port));
         List<String> jvm = List.of("-XX:+UseSerialGC", "-Xmx512m");
         platform = App.start("platform", root.resolve("platform/app/target/quarkus-app/quarkus-run.jar"), platformEnv,
-                home.resolve("logs"), jvm);
+                home.resolve("logs"), jvm, port);
         await().atMost(Duration.ofMinutes(3)).until(() -> {
             assertThat(platform.isAlive()).as("platform alive; see %s", platform.log()).isTrue();
             return status("/api/campaigns/" + CAMPAIGN) == 200;
@@ -86,8 +86,9 @@ class SchedulingBenchmarkIT {
             Map<String, String> workerEnv = new HashMap<>(env);
             workerEnv.put("LOOPLAB_HOME", home.resolve("worker-" + w).toString());
             workerEnv.put("LOOPLAB_WORKER_ID", "worker-" + w);
+            // each on an HTTP port of its own (health and metrics)
             workers.add(App.start("worker-" + w, root.resolve("worker/target/quarkus-app/quarkus-run.jar"), workerEnv,
-                    home.resolve("logs"), jvm));
+                    home.resolve("logs"), jvm, LocalPorts.free()));
         }
     }
 
@@ -284,9 +285,4 @@ class SchedulingBenchmarkIT {
                 services.endpoints().dbPassword());
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

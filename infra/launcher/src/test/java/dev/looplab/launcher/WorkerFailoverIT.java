@@ -6,6 +6,7 @@ import dev.looplab.events.OutcomeRecorded;
 import dev.looplab.events.Proposal;
 import dev.looplab.events.Topics;
 import dev.looplab.events.TrialEvent;
+import dev.looplab.infra.LocalPorts;
 import dev.looplab.infra.LooplabServices;
 import dev.looplab.lineage.LineageStore;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -19,8 +20,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,8 +50,7 @@ import static org.awaitility.Awaitility.await;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WorkerFailoverIT {
     private static final String CAMPAIGN = "failover";
-    private static final String TASK = "golf-mini";
-    private static final String NAP_LINE = "static final int NAP_S = %d; // @knob surface=schedule range=[1,60]\n";
+    private static final String TASK = NapTask.TASK;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -67,9 +65,9 @@ class WorkerFailoverIT {
     static void startPlatformAndTwoWorkers() throws Exception {
         root = Path.of(System.getProperty("looplab.root", "../..")).toAbsolutePath().normalize();
         home = Files.createTempDirectory("looplab-failover");
-        Path recipes = napRecipe(home.resolve("recipes"));
+        Path recipes = NapTask.write(home.resolve("recipes"));
         services = LooplabServices.forTests();
-        port = freePort();
+        port = LocalPorts.free();
         Map<String, String> env = new HashMap<>(services.endpoints().asEnvironment());
         env.put("LOOPLAB_S3_BUCKET", services.endpoints().bucket());
         env.put("LOOPLAB_RECIPES_DIR", recipes.toString());
@@ -87,7 +85,7 @@ class WorkerFailoverIT {
         Map<String, String> platformEnv = new HashMap<>(env);
         platformEnv.put("LOOPLAB_HOME", home.resolve("platform").toString());
         platformEnv.put("LOOPLAB_PORT", Integer.toString(port));
-        platform = App.start("platform", jar("platform/app"), platformEnv, home.resolve("logs"), jvm());
+        platform = App.start("platform", jar("platform/app"), platformEnv, home.resolve("logs"), jvm(), port);
         await().atMost(Duration.ofMinutes(3)).until(() -> {
             assertThat(platform.isAlive()).as("platform alive; see %s", platform.log()).isTrue();
             return status("/api/campaigns/" + CAMPAIGN) == 200;
@@ -118,7 +116,8 @@ class WorkerFailoverIT {
         String victim = await().atMost(Duration.ofMinutes(2)).until(() -> workers.entrySet().stream()
                 .filter(w -> isTraining(w.getValue())).map(Map.Entry::getKey).findFirst().orElse(null),
                 name -> name != null);
-        assertThat(trial(rootTrial).get("worker")).isEqualTo(victim);
+        // the worker trains before the platform has recorded its claim: wait for the record, not the training
+        await().atMost(Duration.ofSeconds(30)).until(() -> victim.equals(trial(rootTrial).get("worker")));
 
         kill(workers.get(victim));
 
@@ -137,7 +136,7 @@ class WorkerFailoverIT {
                     .isEqualTo(1);
         }
         assertThat(LineageStore.open(home.resolve("platform/lineage/" + TASK + ".git")).outcomeNote(rootTrial))
-                .hasValueSatisfying(note -> assertThat(note).contains("\"attempt\" : 2").contains(survivor));
+                .hasValueSatisfying(note -> assertThat(note).contains("\"attempt\": 2").contains(survivor));
         workers.remove(victim);
         startWorker("worker-3");
     }
@@ -182,33 +181,9 @@ class WorkerFailoverIT {
 
     // ---- helpers
 
-    /** A golf-mini stand-in: "training" naps NAP_S seconds; the knob exists so proposals have something to edit. */
-    private static Path napRecipe(Path recipes) throws IOException {
-        Path task = Files.createDirectories(recipes.resolve(TASK));
-        Files.writeString(task.resolve("task.yaml"), """
-                name: golf-mini
-                description: Naps instead of training; failover tests' stand-in for golf-mini.
-                runtime: process
-                command: [sh, -c, "sleep $(grep -o '[0-9][0-9]*;' Nap.java | tr -d ';')"]
-                train_budget_seconds: 30
-                eval_budget_seconds: 30
-                artifact_cap_bytes: 1000000
-                evaluator: golf-mini-bpb
-                keep_threshold: 0.01
-                surfaces:
-                  schedule: [NAP_S]
-                evaluator_owned: [task.yaml]
-                """);
-        Files.writeString(task.resolve("Nap.java"), "class Nap {\n    " + NAP_LINE.formatted(8) + "}\n");
-        return recipes;
-    }
-
     private static String propose(String parent, int napSeconds) throws Exception {
-        String before = "class Nap {\n    " + NAP_LINE.formatted(8) + "}\n";
-        String after = "class Nap {\n    " + NAP_LINE.formatted(napSeconds) + "}\n";
         Proposal p = new Proposal(Proposal.SCHEMA, UUID.randomUUID().toString(), CAMPAIGN, TASK, "test-specialist",
-                "schedule", parent, "Nap " + napSeconds + " s.", 0.0, LineageStore.unifiedDiff("Nap.java", before, after),
-                System.currentTimeMillis());
+                "schedule", parent, "Nap " + napSeconds + " s.", 0.0, NapTask.diff(napSeconds), System.currentTimeMillis());
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url("/api/proposals")))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(p)))
                 .build(), HttpResponse.BodyHandlers.ofString());
@@ -235,7 +210,8 @@ class WorkerFailoverIT {
         Map<String, String> env = new HashMap<>(workerEnvironment);
         env.put("LOOPLAB_HOME", home.resolve(name).toString());
         env.put("LOOPLAB_WORKER_ID", name);
-        workers.put(name, App.start(name, jar("worker"), env, home.resolve("logs"), jvm()));
+        // each worker on an HTTP port of its own (health and metrics)
+        workers.put(name, App.start(name, jar("worker"), env, home.resolve("logs"), jvm(), LocalPorts.free()));
     }
 
     private static List<String> jvm() {
@@ -340,9 +316,4 @@ class WorkerFailoverIT {
         }
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -227,12 +227,15 @@ class TrialIntakeTest {
         });
 
         // and: /q/metrics counts them, the proposals by result, and the consumers' lag
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = await().atMost(Duration.ofSeconds(30)).until(
+                () -> given().get("/q/metrics").then().statusCode(200).extract().asString(),
+                text -> text.contains("looplab_consumer_lag{group=\"looplab-platform\",topic=\"looplab.proposals\"}"));
         assertThat(metrics).containsPattern("looplab_dead_letters_total\\{[^}]*topic=\"looplab.proposals\"[^}]*} [1-9]")
                 .containsPattern("looplab_dead_letters_total\\{[^}]*topic=\"looplab.trial-events\"[^}]*} [1-9]")
                 .containsPattern("looplab_proposals_total\\{[^}]*result=\"accepted\"[^}]*} [1-9]")
                 .containsPattern("looplab_proposals_total\\{[^}]*result=\"refused\"[^}]*} [1-9]")
-                .contains("looplab_trials{status=\"queued\"").contains("kafka_consumer_fetch_manager_records_lag");
+                .contains("looplab_trials{status=\"queued\"").contains("kafka_consumer_fetch_manager_records_lag")
+                .contains("looplab_consumer_lag{group=\"looplab-platform\",topic=\"looplab.trial-events\"}");
     }
 
     @Test

@@ -82,6 +82,16 @@ public final class ArtifactStore {
         }
     }
 
+    /** Whether the bucket answers; what went wrong otherwise, in a sentence. */
+    public java.util.Optional<String> bucketProblem() {
+        try {
+            return client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build()) ? java.util.Optional.empty()
+                    : java.util.Optional.of("bucket '" + bucket + "' does not exist");
+        } catch (Exception e) {
+            return java.util.Optional.of("S3 did not answer for bucket '" + bucket + "': " + e.getMessage());
+        }
+    }
+
     /** The key a file with this digest is stored under. */
     public static String keyOf(String sha256) {
         return "sha256/" + sha256;

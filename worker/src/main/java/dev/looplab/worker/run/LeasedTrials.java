@@ -4,6 +4,7 @@ import dev.looplab.events.RunRequest;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs a trial under a lease: claims the attempt from the platform (skipping requests that are
@@ -39,9 +40,21 @@ public final class LeasedTrials implements TrialHandler {
             }
             interval = Duration.ofSeconds(claim.grant().heartbeatSeconds());
         }
-        try (LeaseHeartbeat.Beat beat = heartbeat.start(request, interval)) {
+        Thread trialThread = Thread.currentThread();
+        AtomicReference<String> cancelled = new AtomicReference<>();
+        try (LeaseHeartbeat.Beat beat = heartbeat.start(request, interval, reason -> {
+            if (cancelled.compareAndSet(null, reason)) {
+                trialThread.interrupt();
+            }
+        })) {
             trials.handle(request);
         } catch (InterruptedException e) {
+            if (cancelled.get() != null) {
+                // the platform has the trial's outcome from another attempt: this run's result would not count
+                Thread.interrupted();
+                LOG.warnf("trial %s attempt %d stopped: %s", request.trialId(), request.attempt(), cancelled.get());
+                return;
+            }
             if (platform != null) {
                 platform.handBack(request, "worker stopping");
             }

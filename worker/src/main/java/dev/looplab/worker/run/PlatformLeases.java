@@ -57,6 +57,34 @@ public final class PlatformLeases {
                 + response.body());
     }
 
+    /**
+     * Renews the lease over REST (one try: the next beat comes soon). Returns the platform's reason when the
+     * attempt must stop (the trial is recorded, the attempt was cancelled or another worker holds it), empty
+     * when the worker goes on, including when the platform cannot be reached.
+     */
+    public java.util.Optional<String> heartbeat(RunRequest request) {
+        URI uri = base.resolve("api/trials/" + request.trialId() + "/attempts/" + request.attempt() + "/heartbeat");
+        HttpRequest post = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(new LeaseClaim(workerId, null)))).build();
+        try {
+            HttpResponse<String> response = http.send(post, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 409 || response.statusCode() == 404) {
+                return java.util.Optional.of(reasonOf(response));
+            }
+            if (response.statusCode() != 200) {
+                LOG.warnf("heartbeat of trial %s attempt %d answered %d: %s", request.trialId(), request.attempt(),
+                        response.statusCode(), response.body());
+            }
+        } catch (IOException e) {
+            LOG.warnf("heartbeat of trial %s attempt %d not delivered (%s); the platform gives a full lease after"
+                    + " it comes back", request.trialId(), request.attempt(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return java.util.Optional.empty();
+    }
+
     /** Gives the attempt back so the platform re-queues it at once; a failure only means waiting for the TTL. */
     public void handBack(RunRequest request, String why) {
         try {

@@ -35,6 +35,19 @@ public final class TrialEventPublisher implements AutoCloseable {
         return producer.send(new ProducerRecord<>(Topics.TRIAL_EVENTS, event.trialId(), Json.write(event)));
     }
 
+    /** Sends a set-aside record to {@code looplab.dead-letters} and waits for the broker. */
+    public void publishDeadLetter(dev.looplab.events.DeadLetter letter) {
+        try {
+            producer.send(new ProducerRecord<>(Topics.DEAD_LETTERS, letter.topic(), Json.write(letter)))
+                    .get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new PublishException("dead letter of " + letter.topic() + "/" + letter.partition() + "@"
+                    + letter.offset() + " not acknowledged: " + e.getMessage(), e);
+        }
+    }
+
     /** Sends and waits until the broker acknowledged the event. */
     public void publishAndAwait(TrialEvent event, Duration timeout) throws InterruptedException {
         try {

@@ -1,5 +1,6 @@
 package dev.looplab.worker.run;
 
+import dev.looplab.events.DeadLetter;
 import dev.looplab.events.Json;
 import dev.looplab.events.RunRequest;
 import dev.looplab.infra.LooplabServices;
@@ -10,6 +11,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -40,6 +42,7 @@ class RunConsumerTest {
     private String group;
     private RunConsumer consumer;
     private final List<String> handled = new CopyOnWriteArrayList<>();
+    private final List<DeadLetter> deadLetters = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void startKafka() {
@@ -75,7 +78,7 @@ class RunConsumerTest {
                 ConsumerConfig.GROUP_ID_CONFIG, group,
                 ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, MAX_POLL_INTERVAL_MS,
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6000,
-                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1000));
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1000), deadLetters::add);
         consumer.start();
     }
 
@@ -100,18 +103,57 @@ class RunConsumerTest {
     }
 
     @Test
-    void aBadPayloadIsCommittedAndSkipped() throws Exception {
-        // given garbage and then a valid request
+    void everyBadRecordIsSetAsideWithItsReasonAndTheConsumerGoesOn() throws Exception {
+        // given garbage of every kind and then a valid request
         startConsumer(request -> handled.add(request.trialId()));
-        producer.send(new ProducerRecord<>(topic, "x", "{not json")).get();
-        producer.send(new ProducerRecord<>(topic, "x", "{\"schema\":1}")).get();
+        producer.send(new ProducerRecord<>(topic, "json", "{not json")).get();
+        producer.send(new ProducerRecord<>(topic, "no-trial", "{\"schema\":1}")).get();
+        try (KafkaProducer<String, byte[]> bytes = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, services.kafkaBootstrap(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+            bytes.send(new ProducerRecord<>(topic, "tombstone", null)).get();
+            bytes.send(new ProducerRecord<>(topic, "empty", new byte[0])).get();
+            bytes.send(new ProducerRecord<>(topic, "bytes", new byte[] {(byte) 0xff, 0, (byte) 0xc3})).get();
+        }
+        producer.send(new ProducerRecord<>(topic, "schema", "{\"schema\":99,\"trialId\":\"x\"}")).get();
 
         // when a valid request follows
         publish(request("after-garbage"));
 
-        // then only the valid one ran and the consumer moved past all three
-        await().atMost(Duration.ofSeconds(60)).until(() -> Long.valueOf(3).equals(committed()));
+        // then only the valid one ran, the consumer moved past all seven, and each bad one has its reason
+        await().atMost(Duration.ofSeconds(60)).until(() -> Long.valueOf(7).equals(committed()));
         assertThat(handled).containsExactly("after-garbage");
+        assertThat(deadLetters).extracting(DeadLetter::key)
+                .containsExactly("json", "no-trial", "tombstone", "empty", "bytes", "schema");
+        assertThat(deadLetters).extracting(DeadLetter::reason).satisfiesExactly(
+                r -> assertThat(r).contains("not a valid RunRequest"), r -> assertThat(r).contains("trialId is missing"),
+                r -> assertThat(r).contains("tombstone"), r -> assertThat(r).contains("empty"),
+                r -> assertThat(r).contains("not UTF-8"), r -> assertThat(r).contains("schema version 99"));
+        assertThat(deadLetters).allSatisfy(l -> assertThat(l.topic()).isEqualTo(topic));
+    }
+
+    @Test
+    void aTrialThatNeverGetsReportedIsSetAsideAfterItsTries() throws Exception {
+        // given a trial whose report always fails
+        startConsumer(request -> {
+            handled.add(request.trialId());
+            if (request.trialId().equals("doomed")) {
+                throw new IllegalStateException("broker refused FINISHED");
+            }
+        });
+
+        // when it and another are requested
+        publish(request("doomed"));
+        publish(request("next"));
+
+        // then it ran MAX_TRIES times, went to the dead letters, and the next request ran
+        await().atMost(Duration.ofSeconds(60)).until(() -> Long.valueOf(2).equals(committed()));
+        assertThat(handled).containsExactly("doomed", "doomed", "doomed", "next");
+        assertThat(deadLetters).singleElement().satisfies(l -> {
+            assertThat(l.reason()).contains("failed 3 times").contains("broker refused FINISHED");
+            assertThat(l.attempts()).isEqualTo(RunConsumer.MAX_TRIES);
+        });
     }
 
     @Test

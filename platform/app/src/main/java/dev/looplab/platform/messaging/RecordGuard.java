@@ -2,15 +2,13 @@ package dev.looplab.platform.messaging;
 
 import dev.looplab.events.DeadLetter;
 import dev.looplab.events.Json;
+import dev.looplab.events.RecordChecks;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jboss.logging.Logger;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -44,7 +42,7 @@ public class RecordGuard {
 
     /** Runs {@code handler} on the record's text, never letting a failure escape to the channel. */
     public void consume(String consumer, ConsumerRecord<String, byte[]> record, Handler handler) {
-        String unusable = unusable(record.value());
+        String unusable = RecordChecks.unusable(record.value());
         if (unusable != null) {
             setAside(consumer, record, unusable, 0);
             return;
@@ -78,23 +76,6 @@ public class RecordGuard {
                 sleep(backoff);
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }
-        }
-    }
-
-    /** Why a record's bytes cannot be a payload at all, or null when they can. */
-    static String unusable(byte[] value) {
-        if (value == null) {
-            return "the record has no value (a tombstone); Looplab's producers never send one";
-        }
-        if (value.length == 0) {
-            return "the record's value is empty";
-        }
-        try {
-            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(value)).toString();
-            return text.isBlank() ? "the record's value is blank" : null;
-        } catch (CharacterCodingException e) {
-            return "the record's value is not UTF-8 text (" + value.length + " bytes): a JSON payload was expected";
         }
     }
 
