@@ -62,8 +62,10 @@ public class ProposerMetrics {
 
     /** A record of {@code topic} set aside on looplab.dead-letters; {@code kind} says why in a word. */
     public void deadLetter(String topic, String kind) {
-        Counter.builder("looplab.proposer.dead.letters").description("records set aside on looplab.dead-letters")
-                .tag("topic", topic).tag("kind", kind).register(registry).increment();
+        // the same name as the platform's and the worker's, so looplab status adds them up
+        Counter.builder("looplab.dead.letters").description("records set aside on looplab.dead-letters")
+                .tag("topic", topic).tag("consumer", "proposer-agents").tag("kind", kind).register(registry)
+                .increment();
     }
 
     public void outcomeLag(long lag) {

@@ -110,8 +110,9 @@ class OutcomeConsumerTest {
         assertThat(liveness.body()).contains("outcome-consumer").contains("UP");
         String scrape = http.send(HttpRequest.newBuilder(metrics.toURI()).build(), HttpResponse.BodyHandlers.ofString())
                 .body();
-        assertThat(scrape).contains("looplab_proposer_dead_letters_total{kind=\"tombstone\",topic=\"looplab.outcomes\"}")
-                .contains("looplab_proposer_dead_letters_total{kind=\"processing\"")
+        assertThat(scrape).contains("looplab_dead_letters_total{consumer=\"proposer-agents\",kind=\"tombstone\","
+                        + "topic=\"looplab.outcomes\"}")
+                .contains("looplab_dead_letters_total{consumer=\"proposer-agents\",kind=\"processing\"")
                 .contains("looplab_proposer_outcomes_lag");
     }
 
