@@ -66,5 +66,16 @@ public interface LooplabConfig {
          */
         @io.smallrye.config.WithDefault("1")
         int confirmRuns();
+
+        /** The team that proposes its trials (specialists, generalist, random, llm). */
+        @io.smallrye.config.WithDefault("specialists")
+        String team();
+
+        /** Stop rules of the configured campaign: accepted trials, running hours, trials in a row without a keep. */
+        java.util.OptionalInt maxTrials();
+
+        java.util.OptionalDouble maxHours();
+
+        java.util.OptionalInt stopAfterNoKeep();
     }
 }

@@ -88,6 +88,15 @@ public class Trial {
     /** Which rule decided keep or discard: first, threshold or 2sigma. */
     @Column(name = "keep_rule")
     public String keepRule;
+    /** What the diff changed, knob by knob (JSON); read it with {@link #knobChanges()}. */
+    @Column(name = "knob_changes")
+    public String knobChangesJson;
+    /** The language model that wrote the proposal, and the tokens it cost; null for built-in specialists. */
+    public String model;
+    @Column(name = "tokens_in")
+    public Long tokensIn;
+    @Column(name = "tokens_out")
+    public Long tokensOut;
 
     public static final String KIND_ROOT = "root";
     public static final String KIND_PROPOSAL = "proposal";
@@ -115,6 +124,20 @@ public class Trial {
         attempt = Math.max(attempt, attemptNumber);
         worker = workerId;
         updatedAt = Instant.now();
+    }
+
+    /** Notes what the proposal changed and, for a language model's proposal, which model and how many tokens. */
+    public void recordProposer(Map<String, KnobChange> knobChanges, String modelName, Long in, Long out) {
+        knobChangesJson = knobChanges == null || knobChanges.isEmpty() ? null : JsonText.write(knobChanges);
+        model = modelName == null || modelName.isBlank() ? null : modelName.strip();
+        tokensIn = in;
+        tokensOut = out;
+    }
+
+    /** The knob changes of the trial's diff, in diff order; empty when none were recorded. */
+    public Map<String, KnobChange> knobChanges() {
+        return JsonText.readMap(knobChangesJson, new TypeReference<Map<String, KnobChange>>() {
+        });
     }
 
     /** Keeps the attempt's environment fingerprint (JDK, libraries, CPU, threads, steps ...). */
