@@ -3,12 +3,20 @@
 ``write_golf_data`` writes a SentencePiece model with ``vocab_size`` pieces and FineWeb-format train and
 val shards drawn from a sparse Markov chain over those pieces (documents start with BOS), so a model has
 something to learn and val_bpb falls with training. ``write_cifar`` writes CIFAR-10 binary batches whose
-classes differ in colour and stripes, so a small CNN separates them within an epoch.
+classes differ in colour and stripes, so a small CNN separates them within an epoch. ``write_nanochat_data``
+writes training text about animals, a BPE tokenizer learnt from it and a three-task CORE bundle about it.
+
+    python3 -m looplab_eval.synthetic golf <folder> [--vocab N --train-tokens N --val-tokens N]
+    python3 -m looplab_eval.synthetic cifar <folder> [--per-batch N --test N]
+    python3 -m looplab_eval.synthetic nanochat <folder> [--documents N]
 """
 
+import argparse
+import json
 import math
 import os
 import random
+import sys
 
 from looplab_eval import shards
 from looplab_eval.sentencepiece_model import NORMAL, Piece, SentencePieceModel, SPACE, special_pieces
@@ -121,3 +129,80 @@ def cifar_image(label, rng):
                 stripe = 40 if ((x + shift) // period) % 2 == (label // 5) else -40
                 image.append(max(0, min(255, base[c] + stripe + rng.randint(-30, 30))))
     return image
+
+
+WORDS = {"animal": ["cat", "dog", "bird", "fish"], "place": ["mat", "log", "tree", "pond"],
+         "verb": ["sat", "slept", "sang", "swam"]}
+
+
+def animal_sentence(rng):
+    return f"the {rng.choice(WORDS['animal'])} {rng.choice(WORDS['verb'])} on the {rng.choice(WORDS['place'])}"
+
+
+def write_nanochat_data(folder, documents=300, vocab_size=320, seed=5):
+    """``folder``/text/docs.txt (documents of four sentences, blank-line separated), ``folder``/text/tokenizer.model
+    (a BPE learnt from such sentences) and ``folder``/bundle (core.yaml, eval_meta_data.csv, eval_data/): a
+    multiple-choice, a language-modelling and a schema task; returns the paths."""
+    from looplab_eval.sentencepiece_model import train_bpe
+
+    rng = random.Random(seed)
+    text = os.path.join(folder, "text")
+    os.makedirs(text, exist_ok=True)
+    with open(os.path.join(text, "docs.txt"), "w", encoding="utf-8") as f:
+        f.write("\n\n".join(". ".join(animal_sentence(rng) for _ in range(4)) for _ in range(documents)))
+    tokenizer = os.path.join(text, "tokenizer.model")
+    train_bpe([animal_sentence(rng) for _ in range(200)], vocab_size=vocab_size).save(tokenizer)
+    bundle = os.path.join(folder, "bundle")
+    tasks = [
+        ("animals", "multiple_choice", 25, 1, [{"query": f"the {a} sat on the", "choices": WORDS["place"], "gold": i}
+                                               for i, a in enumerate(WORDS["animal"])]),
+        ("verbs", "language_modeling", 0, 0, [{"context": f"the {a}", "continuation": v}
+                                             for a, v in zip(WORDS["animal"], WORDS["verb"])]),
+        ("places", "schema", 50, 0, [{"context_options": ["the cat sat on", "the cat sat under"],
+                                      "continuation": "the mat", "gold": 0}])]
+    os.makedirs(os.path.join(bundle, "eval_data", "synthetic"), exist_ok=True)
+    lines = ["icl_tasks:"]
+    for label, kind, _, shots, examples in tasks:
+        lines += [f"- label: {label}", f"  dataset_uri: synthetic/{label}.jsonl", f"  num_fewshot: [{shots}]",
+                  f"  icl_task_type: {kind}", "  continuation_delimiter: ' '"]
+        with open(os.path.join(bundle, "eval_data", "synthetic", f"{label}.jsonl"), "w", encoding="utf-8") as f:
+            f.writelines(json.dumps(e) + "\n" for e in examples)
+    with open(os.path.join(bundle, "core.yaml"), "w", encoding="utf-8") as f:
+        f.write("\n".join(lines) + "\n")
+    with open(os.path.join(bundle, "eval_meta_data.csv"), "w", encoding="utf-8") as f:
+        f.write("Eval Task,Task Category,Random baseline\n")
+        f.writelines(f"{label},synthetic,{rb}\n" for label, _, rb, _, _ in tasks)
+    return {"text": text, "tokenizer": tokenizer, "bundle": bundle}
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="python3 -m looplab_eval.synthetic", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="kind", required=True)
+    golf = sub.add_parser("golf", help="FineWeb-format shards and a SentencePiece model (parameter-golf)")
+    golf.add_argument("folder")
+    golf.add_argument("--vocab", type=int, default=1024)
+    golf.add_argument("--train-tokens", type=int, default=1 << 20)
+    golf.add_argument("--val-tokens", type=int, default=1 << 16)
+    golf.add_argument("--seed", type=int, default=0)
+    cifar = sub.add_parser("cifar", help="CIFAR-10 binary batches (airbench96)")
+    cifar.add_argument("folder")
+    cifar.add_argument("--per-batch", type=int, default=100)
+    cifar.add_argument("--test", type=int, default=100)
+    cifar.add_argument("--seed", type=int, default=0)
+    nanochat = sub.add_parser("nanochat", help="training text, a tokenizer and a CORE bundle (nanochat-d12)")
+    nanochat.add_argument("folder")
+    nanochat.add_argument("--documents", type=int, default=300)
+    args = p.parse_args(argv)
+    if args.kind == "golf":
+        written = write_golf_data(args.folder, vocab_size=args.vocab, train_tokens=args.train_tokens,
+                                  val_tokens=args.val_tokens, seed=args.seed)
+    elif args.kind == "cifar":
+        written = {"files": write_cifar(args.folder, per_batch=args.per_batch, test=args.test, seed=args.seed)}
+    else:
+        written = write_nanochat_data(args.folder, documents=args.documents)
+    print(json.dumps(written))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -67,7 +67,7 @@ public class WorkerLifecycle {
         TrialRunner runner = new TrialRunner(new TrialRunner.Settings(workerId, config.home().toAbsolutePath(),
                 config.worker().threads(), Duration.ofSeconds(config.worker().minGraceSeconds()),
                 config.worker().keepWorkDirs(), DjlRuntime::classpathString, sandbox,
-                config.worker().devices().orElse(null)), tasks, artifacts, events);
+                config.worker().devices().orElse(null), config.worker().python()), tasks, artifacts, events);
         checkSandbox();
         PlatformLeases platform = config.platform().url().filter(u -> !u.isBlank())
                 .map(url -> new PlatformLeases(url, workerId)).orElse(null);

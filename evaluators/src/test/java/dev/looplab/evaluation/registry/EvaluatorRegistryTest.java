@@ -20,7 +20,8 @@ class EvaluatorRegistryTest {
     @Test
     void givenTheBuiltInRegistry_thenEveryEvaluatorKindIsListedByItsTaskYamlName() {
         assertThat(EvaluatorRegistry.builtIn().names())
-                .containsExactly("airbench-mini-acc", "exit-code", "golf-mini-bpb");
+                .containsExactly("airbench-mini-acc", "airbench96-time", "exit-code", "golf-mini-bpb", "nanochat-core",
+                        "parameter-golf-bpb");
     }
 
     @Test
@@ -42,7 +43,8 @@ class EvaluatorRegistryTest {
                 .isInstanceOf(TaskDefinition.InvalidTaskException.class)
                 .hasMessageContaining(dir.resolve("noop").resolve("task.yaml").toString())
                 .hasMessageContaining("names evaluator 'judge-by-vibes'")
-                .hasMessageContaining("[airbench-mini-acc, exit-code, golf-mini-bpb]")
+                .hasMessageContaining("[airbench-mini-acc, airbench96-time, exit-code, golf-mini-bpb, nanochat-core, "
+                        + "parameter-golf-bpb]")
                 .hasMessageContaining("set evaluator: to one of them");
     }
 

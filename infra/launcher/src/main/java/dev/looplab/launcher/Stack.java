@@ -244,10 +244,11 @@ public final class Stack implements AutoCloseable {
         }
         progress.say(String.format("the platform is up at %s (pid %d, %.1f s)", platformUrl(), platform.pid(),
                 (System.nanoTime() - began) / 1e9));
-        // LOOPLAB_WORKERS local workers (default 1): the first is "worker", the others "worker-2", ... each with
-        // a home of its own for its work folders and data cache
+        // LOOPLAB_WORKERS local workers (default 1, or one per GPU listed in LOOPLAB_WORKER_DEVICES): the first is
+        // "worker", the others "worker-2", ... each with a home of its own for its work folders and data cache
         Map<String, String> asked = new HashMap<>(System.getenv());
         asked.putAll(env);
+        List<String> gpus = workerDevices(asked);
         int workers = workerCount(asked);
         List<String[]> planned = new ArrayList<>();
         for (int w = 1; w <= workers; w++) {
@@ -261,6 +262,12 @@ public final class Stack implements AutoCloseable {
                 appEnv = new HashMap<>(env);
                 appEnv.put("LOOPLAB_HOME", settings.home().resolve("workers").resolve(name).toAbsolutePath().toString());
             }
+            if (name.startsWith("worker") && gpus.size() > 1) {
+                // one worker per GPU: worker w owns the w-th listed device alone
+                appEnv = new HashMap<>(appEnv);
+                int w = name.equals("worker") ? 1 : Integer.parseInt(name.substring("worker-".length()));
+                appEnv.put("LOOPLAB_WORKER_DEVICES", gpus.get(w - 1));
+            }
             SupervisedApp app = SupervisedApp.start(App.Spec.quarkus(name, appJar(plan[1]), jvm, appEnv, logs,
                     LocalPorts.free()), false);
             apps.add(app);
@@ -270,16 +277,28 @@ public final class Stack implements AutoCloseable {
     }
 
     static int workerCount(Map<String, String> env) {
-        String raw = env.getOrDefault("LOOPLAB_WORKERS", "1").trim();
+        List<String> gpus = workerDevices(env);
+        String raw = env.getOrDefault("LOOPLAB_WORKERS", gpus.size() > 1 ? Integer.toString(gpus.size()) : "1").trim();
         try {
             int count = Integer.parseInt(raw);
             if (count >= 1 && count <= 64) {
+                if (gpus.size() > 1 && count != gpus.size()) {
+                    throw new IllegalArgumentException("LOOPLAB_WORKER_DEVICES lists " + gpus.size() + " GPUs but "
+                            + "LOOPLAB_WORKERS=" + raw + ": one worker per GPU, so leave LOOPLAB_WORKERS unset or set it "
+                            + "to " + gpus.size());
+                }
                 return count;
             }
         } catch (NumberFormatException e) {
             // falls through to the message
         }
         throw new IllegalArgumentException("LOOPLAB_WORKERS=" + raw + " is not a worker count: give 1 to 64");
+    }
+
+    /** The GPUs listed in LOOPLAB_WORKER_DEVICES ({@code 0,1,2,3}), in order; empty for a CPU stack. */
+    static List<String> workerDevices(Map<String, String> env) {
+        String raw = env.getOrDefault("LOOPLAB_WORKER_DEVICES", "");
+        return java.util.Arrays.stream(raw.split(",")).map(String::strip).filter(d -> !d.isEmpty()).toList();
     }
 
     private List<Supervisor.Supervised> supervised() {

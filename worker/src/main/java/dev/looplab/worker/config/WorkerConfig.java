@@ -2,9 +2,12 @@ package dev.looplab.worker.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -27,6 +30,9 @@ public interface WorkerConfig {
     Worker worker();
 
     Platform platform();
+
+    /** Where the GPU tasks' data lives ({@code looplab.tasks.<task>.<key>}); unset until a task needs it. */
+    Tasks tasks();
 
     interface Kafka {
         String bootstrap();
@@ -111,6 +117,72 @@ public interface WorkerConfig {
 
         /** Extra read-only paths every sandboxed trial sees, e.g. a Python virtualenv with torch. */
         Optional<List<Path>> sandboxPaths();
+
+        /**
+         * The python3 (with torch) that runs Python recipes (a task command's {@code python3}) and the trusted
+         * Python scorers; outside {@code /usr} its folder must be in {@code sandbox-paths}.
+         */
+        @WithDefault("/usr/bin/python3")
+        Path python();
+    }
+
+    /**
+     * The data of the Python/PyTorch tasks, each a folder the worker reads (never handed to training whole):
+     * LOOPLAB_TASKS_PARAMETER_GOLF_DATA, LOOPLAB_TASKS_NANOCHAT_D12_TEXT, ... (see README, "GPU tasks").
+     */
+    interface Tasks {
+        @WithName("parameter-golf")
+        ParameterGolf parameterGolf();
+
+        @WithName("nanochat-d12")
+        NanochatD12 nanochatD12();
+
+        @WithName("airbench96")
+        Airbench96 airbench96();
+
+        /** Every setting that is set, keyed {@code <task>.<key>} as the evaluators read them. */
+        default Map<String, String> asMap() {
+            Map<String, String> map = new LinkedHashMap<>();
+            parameterGolf().data().ifPresent(v -> map.put("parameter-golf.data", v));
+            parameterGolf().tokenizer().ifPresent(v -> map.put("parameter-golf.tokenizer", v));
+            parameterGolf().maxEvalTokens().ifPresent(v -> map.put("parameter-golf.max-eval-tokens", v));
+            nanochatD12().text().ifPresent(v -> map.put("nanochat-d12.text", v));
+            nanochatD12().bundle().ifPresent(v -> map.put("nanochat-d12.bundle", v));
+            nanochatD12().tokenizer().ifPresent(v -> map.put("nanochat-d12.tokenizer", v));
+            nanochatD12().maxPerTask().ifPresent(v -> map.put("nanochat-d12.max-per-task", v));
+            airbench96().cifar().ifPresent(v -> map.put("airbench96.cifar", v));
+            return map;
+        }
+    }
+
+    interface ParameterGolf {
+        /** FineWeb-format shards: fineweb_train_*.bin, fineweb_val_*.bin (held out). */
+        Optional<String> data();
+
+        /** The shards' SentencePiece model; unset: the only *.model in the data folder. */
+        Optional<String> tokenizer();
+
+        /** Score only the first N validation tokens; unset: the whole split. */
+        Optional<String> maxEvalTokens();
+    }
+
+    interface NanochatD12 {
+        /** Training text: *.parquet (text column), *.jsonl or *.txt. */
+        Optional<String> text();
+
+        /** The CORE eval bundle (held out). */
+        Optional<String> bundle();
+
+        /** The SentencePiece BPE model; unset: the only *.model in the text folder. */
+        Optional<String> tokenizer();
+
+        /** CORE examples per task; unset: all. */
+        Optional<String> maxPerTask();
+    }
+
+    interface Airbench96 {
+        /** CIFAR-10 binary: data_batch_1..5.bin, test_batch.bin (held out). */
+        Optional<String> cifar();
     }
 
     /** The values of {@code looplab.worker.sandbox}. */

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * What a trial attempt ran on, recorded with its outcome so that anyone can tell whether a replay
- * ran under the same conditions: JDK, DJL and libtorch (or Python and torch), CPU, threads, GPU, OS.
+ * ran under the same conditions: JDK, DJL and libtorch (or Python, torch and its CUDA), CPU, threads, the
+ * worker's GPUs with their driver and CUDA version, OS.
  * The machine part is computed once per worker; {@link TrialFacts} adds what belongs to the attempt.
  */
 public final class EnvironmentFingerprint {
@@ -22,17 +23,38 @@ public final class EnvironmentFingerprint {
     private static final Pattern METRIC_LINE = Pattern.compile(
             "\"name\"\\s*:\\s*\"([a-z_]+)\"\\s*,\\s*\"value\"\\s*:\\s*([-0-9.eE+]+)");
 
-    private final Map<String, String> machine;
+    private static final Pattern CUDA_VERSION = Pattern.compile("CUDA Version:\\s*([0-9.]+)");
+    private static final String PYTHON_PROBE = String.join("\n",
+            "import platform",
+            "print('python', platform.python_version())",
+            "try:",
+            "    import torch",
+            "    print('torch', torch.__version__)",
+            "    print('torch_cuda', torch.version.cuda or 'none')",
+            "except Exception as e:",
+            "    print('torch', 'none')");
 
-    private EnvironmentFingerprint(Map<String, String> machine) {
+    private final Map<String, String> machine;
+    private final Path python;
+    private volatile Map<String, String> pythonFacts;
+
+    private EnvironmentFingerprint(Map<String, String> machine, Path python) {
         this.machine = Map.copyOf(machine);
+        this.python = python;
+    }
+
+    /** As {@link #ofThisMachine(String, String, Path)} with Debian's python3. */
+    public static EnvironmentFingerprint ofThisMachine(String djlClasspath, String cudaVisibleDevices) {
+        return ofThisMachine(djlClasspath, cudaVisibleDevices, Path.of("/usr/bin/python3"));
     }
 
     /**
      * The fingerprint of this worker: {@code djlClasspath} is the classpath DJL recipes run with (its jar
-     * names carry the DJL and libtorch versions), {@code runtimes} the recipe runtimes it may use.
+     * names carry the DJL and libtorch versions), {@code devices} the GPUs the worker owns (null: none), whose
+     * model, driver and CUDA version nvidia-smi reports, and {@code python} the interpreter of Python recipes,
+     * whose Python, torch and torch's CUDA versions are added to the attempts that run one.
      */
-    public static EnvironmentFingerprint ofThisMachine(String djlClasspath, String cudaVisibleDevices) {
+    public static EnvironmentFingerprint ofThisMachine(String djlClasspath, String devices, Path python) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("jdk", System.getProperty("java.vm.vendor", "?") + " " + System.getProperty("java.runtime.version",
                 System.getProperty("java.version", "?")));
@@ -44,10 +66,54 @@ public final class EnvironmentFingerprint {
                 + System.getProperty("os.arch"));
         m.put("cpu", cpuModel());
         m.put("cpu_count", Integer.toString(Runtime.getRuntime().availableProcessors()));
-        m.put("gpu", gpu());
-        m.put("cuda_visible_devices", cudaVisibleDevices == null || cudaVisibleDevices.isBlank()
-                ? "none" : cudaVisibleDevices);
-        return new EnvironmentFingerprint(m);
+        boolean gpus = devices != null && !devices.isBlank();
+        m.putAll(gpuFacts(gpus ? run(List.of("nvidia-smi", "-i", devices.strip(),
+                "--query-gpu=name,driver_version", "--format=csv,noheader")) : null,
+                gpus ? run(List.of("nvidia-smi")) : null));
+        m.put("cuda_visible_devices", gpus ? devices.strip() : "none");
+        return new EnvironmentFingerprint(m, python);
+    }
+
+    /**
+     * {@code gpu} (the model of each GPU, {@code ;}-separated), {@code gpu_driver} and {@code cuda} (the
+     * driver's CUDA version) from nvidia-smi's CSV answer and its header; {@code none} for each it did not give.
+     */
+    static Map<String, String> gpuFacts(String csv, String header) {
+        Map<String, String> m = new LinkedHashMap<>();
+        List<String> names = new java.util.ArrayList<>();
+        java.util.Set<String> drivers = new java.util.LinkedHashSet<>();
+        if (csv != null) {
+            for (String line : csv.strip().split("\n")) {
+                String[] parts = line.split(",");
+                if (parts.length >= 2 && !parts[0].isBlank()) {
+                    names.add(parts[0].strip());
+                    drivers.add(parts[1].strip());
+                }
+            }
+        }
+        m.put("gpu", names.isEmpty() ? "none" : String.join(";", names));
+        m.put("gpu_driver", drivers.isEmpty() ? "none" : String.join(";", drivers));
+        Matcher cuda = header == null ? null : CUDA_VERSION.matcher(header);
+        m.put("cuda", cuda != null && cuda.find() && !names.isEmpty() ? cuda.group(1) : "none");
+        return m;
+    }
+
+    /** {@code python}, {@code torch} and {@code torch_cuda} from the probe's lines ({@code name value}). */
+    static Map<String, String> pythonFacts(String probeOutput, Path python) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (probeOutput != null) {
+            for (String line : probeOutput.strip().split("\n")) {
+                String[] parts = line.strip().split("\\s+", 2);
+                if (parts.length == 2 && List.of("python", "torch", "torch_cuda").contains(parts[0])) {
+                    m.put(parts[0], parts[1]);
+                }
+            }
+        }
+        m.putIfAbsent("python", "unknown (" + python + " did not run)");
+        m.putIfAbsent("torch", "none");
+        m.putIfAbsent("torch_cuda", "none");
+        m.put("python_path", python.toString());
+        return m;
     }
 
     /** The machine part, in a stable order. */
@@ -55,11 +121,26 @@ public final class EnvironmentFingerprint {
         return machine;
     }
 
-    /** The full fingerprint of one attempt: the machine part plus {@code facts}. */
+    /**
+     * The full fingerprint of one attempt: the machine part plus {@code facts}, and for a Python recipe
+     * ({@code runtime: process}) the interpreter's Python, torch and torch CUDA versions (probed once per worker).
+     */
     public Map<String, String> forAttempt(TrialFacts facts) {
         Map<String, String> all = new LinkedHashMap<>(machine);
         all.putAll(facts.asMap());
+        if ("process".equals(facts.runtime())) {
+            all.putAll(pythonFacts());
+        }
         return all;
+    }
+
+    private Map<String, String> pythonFacts() {
+        Map<String, String> facts = pythonFacts;
+        if (facts == null) {
+            facts = pythonFacts(run(List.of(python.toString(), "-c", PYTHON_PROBE)), python);
+            pythonFacts = facts;
+        }
+        return facts;
     }
 
     /** What belongs to one attempt rather than to the machine. */
@@ -92,9 +173,6 @@ public final class EnvironmentFingerprint {
             reported.forEach((k, v) -> m.put(k, Long.toString(Math.round(v))));
             if (sandbox != null) {
                 m.put("sandbox", sandbox);
-            }
-            if ("process".equals(runtime)) {
-                m.put("python_torch", pythonAndTorch());
             }
             return m;
         }
@@ -166,18 +244,6 @@ public final class EnvironmentFingerprint {
             // not Linux: the architecture is all we know
         }
         return System.getProperty("os.arch");
-    }
-
-    private static String gpu() {
-        String out = run(List.of("nvidia-smi", "--query-gpu=name,driver_version", "--format=csv,noheader"));
-        return out == null || out.isBlank() ? "none" : out.strip().replace('\n', ';');
-    }
-
-    private static String pythonAndTorch() {
-        String out = run(List.of("python3", "-c",
-                "import sys\ntry:\n import torch; t=torch.__version__\nexcept Exception: t='none'\n"
-                        + "print('python', sys.version.split()[0], 'torch', t)"));
-        return out == null ? "unknown" : out.strip();
     }
 
     /** Runs a probe command; null when it is missing or fails. */

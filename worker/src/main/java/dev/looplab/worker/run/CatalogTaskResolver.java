@@ -21,8 +21,13 @@ public final class CatalogTaskResolver implements TaskResolver {
     private final Map<String, TaskSetup> resolved = new HashMap<>();
 
     public CatalogTaskResolver(Path recipesDir, int evaluatorThreads) {
+        this(recipesDir, new EvaluatorSettings(evaluatorThreads));
+    }
+
+    /** A resolver whose evaluators get {@code evaluatorSettings}: threads, python, the tasks' data, GPUs. */
+    public CatalogTaskResolver(Path recipesDir, EvaluatorSettings evaluatorSettings) {
         this.recipesDir = recipesDir;
-        this.evaluatorSettings = new EvaluatorSettings(evaluatorThreads);
+        this.evaluatorSettings = evaluatorSettings;
     }
 
     @Override

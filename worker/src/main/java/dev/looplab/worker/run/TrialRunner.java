@@ -12,6 +12,7 @@ import dev.looplab.events.TrialEvent;
 import dev.looplab.worker.artifact.ArtifactStore;
 import dev.looplab.worker.checkout.TrialCheckout;
 import dev.looplab.worker.fingerprint.EnvironmentFingerprint;
+import dev.looplab.worker.sandbox.RecipeRuntime;
 import dev.looplab.worker.sandbox.SandboxLimits;
 import dev.looplab.worker.metrics.MetricEvents;
 import dev.looplab.worker.metrics.MetricsTail;
@@ -47,10 +48,21 @@ public final class TrialRunner {
 
     /**
      * Where the runner keeps its files and how it runs recipes: confined by {@code sandbox}, seeing
-     * {@code devices} as CUDA_VISIBLE_DEVICES (null: no GPU).
+     * {@code devices} as CUDA_VISIBLE_DEVICES (null: no GPU), Python recipes on {@code python}.
      */
     public record Settings(String workerId, Path home, int threads, Duration minGrace, boolean keepWorkDirs,
-                           Supplier<String> djlClasspath, TrialSandbox sandbox, String devices) {
+                           Supplier<String> djlClasspath, TrialSandbox sandbox, String devices, Path python) {
+
+        public Settings {
+            devices = devices == null || devices.isBlank() ? null : devices.strip();
+            python = python == null ? Path.of("/usr/bin/python3") : python;
+        }
+
+        /** A runner whose Python recipes run on Debian's python3. */
+        public Settings(String workerId, Path home, int threads, Duration minGrace, boolean keepWorkDirs,
+                        Supplier<String> djlClasspath, TrialSandbox sandbox, String devices) {
+            this(workerId, home, threads, minGrace, keepWorkDirs, djlClasspath, sandbox, devices, null);
+        }
     }
 
     private final Settings settings;
@@ -152,9 +164,11 @@ public final class TrialRunner {
         TrialSandbox sandbox = settings.sandbox().hiding(evaluator.heldOutPaths());
         sandbox.ensureUsable();
         progress.sandbox = sandbox;
-        TrainingCommand command = trainingCommand(task, recipeDir, dirs, trainingData, budgetSeconds, request.seed(),
-                taskEnv, sandbox);
+        List<String> recipeCommand = recipeCommand(task, sandbox.limits());
+        TrainingCommand command = trainingCommand(task, recipeCommand, recipeDir, dirs, trainingData, budgetSeconds,
+                request.seed(), taskEnv, sandbox);
         progress.task = task;
+        progress.recipeCommand = recipeCommand;
         progress.command = command;
         progress.budgetSeconds = budgetSeconds;
         LOG.infof("trial %s attempt %d: training %s for %d s in %s", request.trialId(), request.attempt(),
@@ -175,7 +189,7 @@ public final class TrialRunner {
         long evalStarted = System.nanoTime();
         try {
             measured = evaluator.evaluate(new EvaluationRequest(recipeDir, dirs.out(), dirs.scratch(),
-                    trained.exitCode(), trained.timedOut(), trained.seconds(), request.seed(), sandbox));
+                    trained.exitCode(), trained.timedOut(), trained.seconds(), request.seed(), sandbox, budgetSeconds));
         } catch (RuntimeException e) {
             throw new IllegalStateException("evaluator " + evaluator.name() + " " + evaluator.version()
                     + " failed: " + e, e);
@@ -219,11 +233,9 @@ public final class TrialRunner {
                 + task.task() + "/: the recipe's entry file was removed or renamed");
     }
 
-    private TrainingCommand trainingCommand(TaskSetup task, Path recipeDir, WorkDirs dirs, TrainingData data,
-                                            int budgetSeconds, long seed, Map<String, String> taskEnv,
-                                            TrialSandbox sandbox) throws IOException {
+    /** The recipe's own command line, before the sandbox wraps it: what the fingerprint records. */
+    private List<String> recipeCommand(TaskSetup task, SandboxLimits limits) {
         List<String> argv;
-        SandboxLimits limits = sandbox.limits();
         if (TaskSetup.RUNTIME_DJL.equals(task.runtime())) {
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
             argv = new ArrayList<>(List.of(java.toString()));
@@ -234,11 +246,18 @@ public final class TrialRunner {
             }
             argv.addAll(List.of("-cp", settings.djlClasspath().get(), task.entry(), "train"));
         } else if (TaskSetup.RUNTIME_PROCESS.equals(task.runtime()) && !task.command().isEmpty()) {
-            argv = task.command();
+            argv = RecipeRuntime.processCommand(task.command(), settings.python());
         } else {
             throw new IllegalStateException("task " + task.task() + " has runtime '" + task.runtime()
                     + "' without a way to start it: use runtime djl with an entry, or process with a command");
         }
+        return argv;
+    }
+
+    private TrainingCommand trainingCommand(TaskSetup task, List<String> argv, Path recipeDir, WorkDirs dirs,
+                                            TrainingData data, int budgetSeconds, long seed,
+                                            Map<String, String> taskEnv, TrialSandbox sandbox) throws IOException {
+        SandboxLimits limits = sandbox.limits();
         Map<String, String> env = new HashMap<>();
         // the recipe sees a minimal environment: never the worker's credentials
         for (String name : List.of("PATH", "HOME", "LANG", "TMPDIR", "DJL_CACHE_DIR", "ENGINE_CACHE_DIR")) {
@@ -256,8 +275,15 @@ public final class TrialRunner {
         env.put("LOOPLAB_THREADS", Integer.toString(settings.threads()));
         // the same seed and threads must train the same numbers (see DjlRuntime)
         env.putAll(dev.looplab.runtime.djl.DjlRuntime.REPRODUCIBLE_NUMERICS);
+        // the worker's GPUs numbered as nvidia-smi numbers them; a CPU worker's recipes see none
+        env.put("CUDA_VISIBLE_DEVICES", settings.devices() == null ? "" : settings.devices());
         if (settings.devices() != null) {
-            env.put("CUDA_VISIBLE_DEVICES", settings.devices());
+            env.put("CUDA_DEVICE_ORDER", "PCI_BUS_ID");
+        }
+        if (TaskSetup.RUNTIME_PROCESS.equals(task.runtime())) {
+            // the checkout is read-only, and a killed recipe's last lines must reach train.log
+            env.put("PYTHONDONTWRITEBYTECODE", "1");
+            env.put("PYTHONUNBUFFERED", "1");
         }
         // the recipe writes only its outputs and metrics; its checkout stays as committed, for the evaluator
         if (!Files.exists(dirs.metrics())) {
@@ -361,8 +387,8 @@ public final class TrialRunner {
         try {
             EnvironmentFingerprint fingerprint = machine;
             if (fingerprint == null) {
-                fingerprint = EnvironmentFingerprint.ofThisMachine(safe(settings.djlClasspath()),
-                        System.getenv("CUDA_VISIBLE_DEVICES"));
+                fingerprint = EnvironmentFingerprint.ofThisMachine(safe(settings.djlClasspath()), settings.devices(),
+                        settings.python());
                 machine = fingerprint;
             }
             Map<String, String> numerics = new java.util.TreeMap<>();
@@ -373,7 +399,7 @@ public final class TrialRunner {
                 }
             });
             return fingerprint.forAttempt(new EnvironmentFingerprint.TrialFacts(progress.task.runtime(),
-                    progress.command.command(), settings.threads(), request.seed(), progress.budgetSeconds,
+                    progress.recipeCommand, settings.threads(), request.seed(), progress.budgetSeconds,
                     request.steps(), request.stopStep(), numerics, progress.dataSha256, measurement.dataSha256(),
                     dirs.metrics(), progress.sandbox == null ? null : progress.sandbox.description()));
         } catch (RuntimeException e) {
@@ -431,6 +457,8 @@ public final class TrialRunner {
         double evalSeconds;
         TaskSetup task;
         TrainingCommand command;
+        /** The recipe's command line as the sandbox received it. */
+        List<String> recipeCommand;
         int budgetSeconds;
         /** The trial's own sandbox: the worker's, plus the task's held-out paths hidden. */
         TrialSandbox sandbox;

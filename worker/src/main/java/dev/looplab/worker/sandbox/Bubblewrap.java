@@ -41,7 +41,8 @@ public final class Bubblewrap implements TrialSandbox {
      * @param binary  the bwrap executable
      * @param limits  rlimits for every confined process
      * @param runtime extra read-only paths every confined process needs (JDK outside /usr, DJL jars and natives, a venv)
-     * @param devices device nodes passed through (GPUs), empty for none
+     * @param devices device nodes passed through with {@code --dev-bind} (a GPU worker's {@code /dev/nvidia*}),
+     *                empty for none: the sandbox's {@code /dev} then holds only null, zero, full, random, urandom, tty
      */
     public Bubblewrap(Path binary, SandboxLimits limits, List<Path> runtime, List<Path> devices) {
         this(binary, limits, runtime, devices, List.of(), new Probe());
@@ -102,8 +103,9 @@ public final class Bubblewrap implements TrialSandbox {
             }
             argv.addAll(List.of("--tmpfs", scratch));
         }
+        // only a worker that owns GPUs has devices: their nodes, usable (a plain bind would be nodev)
         for (Path device : devices) {
-            argv.addAll(List.of("--dev-bind-try", device.toString(), device.toString()));
+            argv.addAll(List.of("--dev-bind", abs(device), abs(device)));
         }
         for (Path path : runtime) {
             argv.addAll(List.of("--ro-bind-try", abs(path), abs(path)));
@@ -160,7 +162,8 @@ public final class Bubblewrap implements TrialSandbox {
     @Override
     public String description() {
         return probe.version() + ", net=none, fs=allow-list read-only, work dir writable, hidden " + hidden.size()
-                + " held-out path(s), " + limits.describe();
+                + " held-out path(s), " + (devices.isEmpty() ? "" : "devices " + devices.size() + " /dev/nvidia*, ")
+                + limits.describe();
     }
 
     private static boolean secretLooking(String name) {

@@ -40,10 +40,45 @@ public final class RecipeRuntime {
 
     /** The NVIDIA device nodes ({@code /dev/nvidia*}) to pass through when the worker owns GPUs. */
     public static List<Path> gpuDevices() {
-        try (Stream<Path> dev = Files.list(Path.of("/dev"))) {
+        return gpuDevices(Path.of("/dev"));
+    }
+
+    /**
+     * Every {@code nvidia*} entry of {@code devDir}: the GPUs' nodes and those CUDA needs besides them
+     * ({@code nvidiactl}, {@code nvidia-uvm}, {@code nvidia-uvm-tools}, {@code nvidia-modeset}, {@code nvidia-caps/}).
+     */
+    public static List<Path> gpuDevices(Path devDir) {
+        try (Stream<Path> dev = Files.list(devDir)) {
             return dev.filter(p -> p.getFileName().toString().startsWith("nvidia")).sorted().toList();
         } catch (IOException e) {
             return List.of();
         }
+    }
+
+    /**
+     * The command line of a {@code runtime: process} task: a leading {@code python3} (or {@code python}) becomes
+     * the worker's configured interpreter, so training runs on the same Python and torch as the scorers and the
+     * fingerprint records them; any other command runs as written.
+     */
+    public static List<String> processCommand(List<String> command, Path python) {
+        if (command.isEmpty() || python == null || !List.of("python3", "python").contains(command.get(0))) {
+            return List.copyOf(command);
+        }
+        List<String> resolved = new ArrayList<>(command);
+        resolved.set(0, python.toString());
+        return List.copyOf(resolved);
+    }
+
+    /**
+     * The folder a Python interpreter outside {@code /usr} lives in (a virtualenv's root, two levels above its
+     * {@code bin/python3}), which the sandbox must show read-only for it to start with its packages; none for
+     * the system's.
+     */
+    public static List<Path> interpreterPaths(Path python) {
+        Path abs = python.toAbsolutePath().normalize();
+        if (abs.startsWith("/usr") || abs.getParent() == null || abs.getParent().getParent() == null) {
+            return List.of();
+        }
+        return List.of(abs.getParent().getParent());
     }
 }

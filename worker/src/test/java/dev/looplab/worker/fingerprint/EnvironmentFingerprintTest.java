@@ -49,6 +49,50 @@ class EnvironmentFingerprintTest {
     }
 
     @Test
+    void aCpuWorkersFingerprintSaysItHasNoGpu() {
+        // a worker without devices reports no GPU, driver or CUDA even on a machine that has them
+        assertThat(EnvironmentFingerprint.ofThisMachine(CLASSPATH, null, Path.of("/usr/bin/python3")).machine())
+                .containsEntry("gpu", "none").containsEntry("gpu_driver", "none").containsEntry("cuda", "none")
+                .containsEntry("cuda_visible_devices", "none");
+    }
+
+    @Test
+    void theGpuModelDriverAndCudaVersionComeFromNvidiaSmi() {
+        String csv = "NVIDIA H200, 580.159.04\nNVIDIA H200, 580.159.04\n";
+        String header = "| NVIDIA-SMI 580.159.04    Driver Version: 580.159.04    CUDA Version: 13.0     |";
+        assertThat(EnvironmentFingerprint.gpuFacts(csv, header)).containsEntry("gpu", "NVIDIA H200;NVIDIA H200")
+                .containsEntry("gpu_driver", "580.159.04").containsEntry("cuda", "13.0");
+        // without nvidia-smi (or without an answer) each is none
+        assertThat(EnvironmentFingerprint.gpuFacts(null, null)).containsEntry("gpu", "none")
+                .containsEntry("gpu_driver", "none").containsEntry("cuda", "none");
+    }
+
+    @Test
+    void aPythonRecipesAttemptNamesItsPythonTorchAndTorchsCuda(@TempDir Path dir) {
+        // given the fingerprint of a worker whose Python recipes run on Debian's python3 with torch
+        EnvironmentFingerprint fp = EnvironmentFingerprint.ofThisMachine(CLASSPATH, null, Path.of("/usr/bin/python3"));
+
+        // when a process attempt is fingerprinted, then the interpreter's versions are in it
+        Map<String, String> process = fp.forAttempt(new EnvironmentFingerprint.TrialFacts("process",
+                List.of("/usr/bin/python3", "train_gpt.py"), 1, 7, 60, 16, 0, Map.of(), "aa", "bb",
+                dir.resolve("metrics.jsonl"), "bubblewrap"));
+        assertThat(process.get("python")).matches("3\\.\\d+\\.\\d+");
+        assertThat(process.get("torch")).matches("\\d+\\.\\d+.*");
+        assertThat(process).containsKey("torch_cuda").containsEntry("python_path", "/usr/bin/python3")
+                .containsEntry("steps_requested", "16").containsEntry("command", "/usr/bin/python3 train_gpt.py");
+
+        // and a DJL attempt does not carry them
+        assertThat(fp.forAttempt(new EnvironmentFingerprint.TrialFacts("djl", List.of("java"), 1, 7, 60, 0, 0,
+                Map.of(), "aa", "bb", dir.resolve("metrics.jsonl"), "bubblewrap"))).doesNotContainKeys("python", "torch");
+        // and the probe's answer is read line by line, whatever else it printed
+        assertThat(EnvironmentFingerprint.pythonFacts("warning: x\npython 3.12.3\ntorch 2.11.0+cu130\ntorch_cuda 13.0\n",
+                Path.of("/venv/bin/python3"))).containsEntry("python", "3.12.3").containsEntry("torch", "2.11.0+cu130")
+                .containsEntry("torch_cuda", "13.0");
+        assertThat(EnvironmentFingerprint.pythonFacts(null, Path.of("/nonexistent/python3")).get("python"))
+                .startsWith("unknown");
+    }
+
+    @Test
     void aMissingMetricsFileLeavesTheStepsOut(@TempDir Path dir) {
         assertThat(EnvironmentFingerprint.lastMetricValues(dir.resolve("none.jsonl"), List.of("train_steps"))).isEmpty();
     }

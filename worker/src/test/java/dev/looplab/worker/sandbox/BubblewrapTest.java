@@ -217,6 +217,65 @@ class BubblewrapTest {
         System.out.printf("golf-mini, 3 steps, in bubblewrap: %.1f s%n", result.seconds());
     }
 
+    @Test
+    void aWorkerWithoutDevicesPassesNoDeviceIntoTheSandbox() throws Exception {
+        // given the CPU worker's sandbox: its command line binds no device
+        List<String> argv = sandbox.wrap(List.of("ls", "/dev"), recipe, List.of(recipe), List.of(out));
+        assertThat(argv).doesNotContain("--dev-bind", "--dev-bind-try")
+                .noneMatch(arg -> arg.contains("nvidia"));
+
+        // when a recipe lists /dev inside it, then it sees bubblewrap's minimal /dev and no GPU node
+        TrainingResult result = train(sandbox, List.of("ls", "/dev"), Map.of(), Duration.ofSeconds(30));
+        assertThat(result.exitCode()).as(log()).isZero();
+        assertThat(log().lines().toList()).contains("null", "zero", "urandom").noneMatch(l -> l.startsWith("nvidia"));
+    }
+
+    @Test
+    void aWorkerWithDevicesDevBindsEachNodeSoTheRecipeCanUseIt() throws Exception {
+        // given a GPU worker's sandbox with one device node (a character device made here, like /dev/null)
+        Path node = dir.resolve("dev").resolve("nvidia0");
+        Files.createDirectories(node.getParent());
+        Process mknod = new ProcessBuilder("mknod", node.toString(), "c", "1", "3").redirectErrorStream(true).start();
+        assumeThat(mknod.waitFor() == 0 && Files.exists(node)).as("mknod allowed here (root)").isTrue();
+        Bubblewrap gpu = new Bubblewrap(Bubblewrap.DEFAULT_BINARY, LIMITS, RecipeRuntime.readOnlyPaths(List.of()),
+                List.of(node));
+
+        // then its command line passes the node with --dev-bind, and says so in its description
+        List<String> argv = gpu.wrap(List.of("true"), recipe, List.of(recipe), List.of(out));
+        int at = argv.indexOf("--dev-bind");
+        assertThat(at).isPositive();
+        assertThat(argv.subList(at, at + 3)).containsExactly("--dev-bind", node.toString(), node.toString());
+        gpu.ensureUsable();
+        assertThat(gpu.description()).contains("devices 1 /dev/nvidia*");
+
+        // when a recipe writes to the node inside the sandbox, then it can
+        String write = "echo x > " + node + " && echo DEVICE-WRITTEN";
+        TrainingResult used = train(gpu, List.of("sh", "-c", write), Map.of(), Duration.ofSeconds(30));
+        assertThat(used.exitCode()).as(log()).isZero();
+        assertThat(log()).contains("DEVICE-WRITTEN");
+
+        // while the same node bound as an ordinary path is unusable (nodev): only --dev-bind makes a device work
+        List<String> plain = sandbox.wrap(List.of("sh", "-c", write), recipe, List.of(recipe), List.of(out, node));
+        TrainingResult refused = TrainingProcess.run(new TrainingCommand(plain, recipe, Map.of("PATH", "/usr/bin:/bin"),
+                out.resolve("train.log"), Duration.ofSeconds(30), Duration.ofSeconds(1), LIMITS));
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(log()).contains("Permission denied").doesNotContain("DEVICE-WRITTEN");
+    }
+
+    @Test
+    void theGpuNodesAreEveryNvidiaEntryOfDev(@TempDir Path dev) throws IOException {
+        // given a /dev with a GPU, the nodes CUDA needs besides it, and unrelated devices
+        for (String name : List.of("nvidia0", "nvidiactl", "nvidia-uvm", "nvidia-uvm-tools", "null", "sda", "fuse")) {
+            Files.createFile(dev.resolve(name));
+        }
+        Files.createDirectories(dev.resolve("nvidia-caps"));
+
+        // then the worker passes the nvidia ones, and none on a machine without them
+        assertThat(RecipeRuntime.gpuDevices(dev)).extracting(p -> p.getFileName().toString())
+                .containsExactly("nvidia-caps", "nvidia-uvm", "nvidia-uvm-tools", "nvidia0", "nvidiactl");
+        assertThat(RecipeRuntime.gpuDevices(dev.resolve("missing"))).isEmpty();
+    }
+
     private TrainingResult train(TrialSandbox confinement, List<String> command, Map<String, String> extraEnv,
                                  Duration budget) throws Exception {
         Map<String, String> env = new HashMap<>(extraEnv);
