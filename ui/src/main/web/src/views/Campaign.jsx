@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { getJson, getOptional, getText, post, enc, ApiError } from '../api.js';
 import { useLoad, useLive, useThrottled } from '../hooks.js';
 import { href } from '../route.js';
-import { fmt, GROUP_COLORS, groupOf } from '../format.js';
+import { fmt, GROUP_COLORS, groupOf, markOnce } from '../format.js';
 import { Loading, ErrorNote, Section, TrialLink, StatusBadge, Markdown, useWidth } from '../components.jsx';
 import { bestSoFarChart } from '../charts/bestSoFar.js';
 
@@ -91,6 +91,7 @@ function BestSoFarSection({ campaign, load }) {
     box.current.replaceChildren();
     const chart = bestSoFarChart(box.current, data, axis, width,
       (trial) => { location.hash = href('trial', { trial }); });
+    requestAnimationFrame(() => markOnce('best-so-far'));
     return () => chart.destroy();
   }, [data, axis, width]);
   const title = `Best so far: campaign ${campaign}`;

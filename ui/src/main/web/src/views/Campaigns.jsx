@@ -1,7 +1,7 @@
 import { getJson, getOptional } from '../api.js';
 import { useLoad, useLive, useThrottled } from '../hooks.js';
 import { href } from '../route.js';
-import { fmt, ago } from '../format.js';
+import { fmt, ago, markOnce } from '../format.js';
 import { Loading, ErrorNote, TrialLink } from '../components.jsx';
 import { Sparkline } from '../charts/sparkline.jsx';
 
@@ -16,6 +16,7 @@ export function Campaigns() {
   const refresh = useThrottled(() => load.reload(), 3000);
   useLive(refresh);
   const rows = load.data;
+  if (rows) requestAnimationFrame(() => markOnce('campaigns'));
   return (
     <div class="view" id="view-campaigns">
       <h1>Campaigns</h1>

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { getJson, enc } from '../api.js';
 import { useLoad, useLive, useThrottled, useKeys } from '../hooks.js';
 import { href } from '../route.js';
-import { fmt, GROUP_COLORS } from '../format.js';
+import { fmt, GROUP_COLORS, markOnce } from '../format.js';
 import { Loading, ErrorNote, StatusBadge, TrialLink, useWidth } from '../components.jsx';
 import { buildTree, subtreeSizes, initialFolds, visibleIds } from '../tree/model.js';
 import { TreeCanvas } from '../tree/canvas.js';
@@ -69,6 +69,7 @@ function TreeBody({ data, focus }) {
       p.draw();
     }
     canvasRef.current.dataset.drawn = String(visible.length);
+    markOnce('tree');
   }, [visible, width, height]);
   useEffect(() => { const p = painter.current; p.selected = selected; p.draw(); }, [selected]);
 

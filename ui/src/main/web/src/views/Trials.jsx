@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { getJson, enc, query as qs } from '../api.js';
 import { useLoad, useLive, useKeys } from '../hooks.js';
 import { href, filterQuery } from '../route.js';
-import { fmt, firstLine, ago, when, STATUS_ORDER } from '../format.js';
+import { fmt, firstLine, ago, when, STATUS_ORDER, markOnce } from '../format.js';
 import { Loading, ErrorNote, StatusBadge, TrialLink, Delta } from '../components.jsx';
 import { compareIds, toggleCompare, onCompareChange } from '../compare.js';
 
@@ -64,6 +64,7 @@ export function Trials({ campaign, query }) {
 
   const data = page.data;
   const rows = data?.rows || [];
+  useEffect(() => { if (data) requestAnimationFrame(() => markOnce('trials')); }, [data]);
   const pages = data ? Math.max(1, Math.ceil(data.total / data.size)) : 1;
   const open = (id) => { location.hash = href('trial', { trial: id }); };
   useKeys({

@@ -31,16 +31,13 @@ public record TrialFilter(Set<TrialStatus> statuses, Set<String> specialists, Se
 
     /** The columns a trial list can be ordered by; ties are broken by creation, newest first. */
     public enum Sort {
-        created("created_at", false), recorded("recorded_at", false), score("score", true),
-        delta_parent("delta_vs_parent", true), delta_best("delta_vs_best", true), specialist("specialist", true),
-        status("status", true), train_seconds("train_seconds", true);
+        created("created_at"), recorded("recorded_at"), score("score"), delta_parent("delta_vs_parent"),
+        delta_best("delta_vs_best"), specialist("specialist"), status("status"), train_seconds("train_seconds");
 
         final String column;
-        final boolean ascendingByDefault;
 
-        Sort(String column, boolean ascendingByDefault) {
+        Sort(String column) {
             this.column = column;
-            this.ascendingByDefault = ascendingByDefault;
         }
     }
 
@@ -143,13 +140,12 @@ public record TrialFilter(Set<TrialStatus> statuses, Set<String> specialists, Se
         }
         String name = text.strip();
         boolean descending = name.startsWith("-");
-        boolean ascending = name.startsWith("+");
-        String key = descending || ascending ? name.substring(1) : name;
+        String key = descending || name.startsWith("+") ? name.substring(1) : name;
         Sort sort = Arrays.stream(Sort.values()).filter(s -> s.name().equals(key)).findFirst()
                 .orElseThrow(() -> invalid("sort=" + shorten(text) + " is no order: use one of "
                         + Arrays.stream(Sort.values()).map(Enum::name).collect(Collectors.joining(", "))
                         + ", with a leading - for descending"));
-        return new Order(sort, descending ? false : ascending || sort.ascendingByDefault);
+        return new Order(sort, !descending);
     }
 
     private static String shorten(String text) {
