@@ -129,7 +129,9 @@ async function boot() {
     console.error(e);
   }
   startLive();
-  render(<App />, document.getElementById('app'));
+  const root = document.getElementById('app');
+  root.replaceChildren();
+  render(<App />, root);
 }
 
 boot();

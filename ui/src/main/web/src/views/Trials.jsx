@@ -163,7 +163,7 @@ function Filters({ campaign, filter, go, specialists }) {
       <label>search <input id="filter-q" type="search" value={text} placeholder="words of hypothesis or feedback" onInput={(e) => onText(e.target.value)} /></label>
       <label>status <select id="filter-status" value={filter.status || ''} onChange={(e) => go({ status: e.target.value })}>
         <option value="">any</option>
-        <option value="in_flight">in flight (queued, running, evaluating)</option>
+        <option value="in_flight">in flight</option>
         <option value="failure">any failure</option>
         {statuses.map((s) => <option value={s}>{s.replace(/_/g, ' ')}</option>)}
       </select></label>
