@@ -28,7 +28,7 @@ export function TrialPage({ trialId, query }) {
   const c = campaign.data;
   const env = parseJson(d.environmentJson);
   const metrics = parseJson(d.metricsJson);
-  const measured = d.kind === 'replay' ? d.replayOf : d.kind === 'noise' ? d.parentTrialId : d.id;
+  const measured = d.replayOf || (d.kind === 'noise' ? d.parentTrialId : d.id);
   return (
     <div class="view" id="view-trial" data-trial={d.id}>
       <div class="title-row">
@@ -67,7 +67,7 @@ export function TrialPage({ trialId, query }) {
         {metrics && Object.keys(metrics).length > 0 && (
           <table class="grid compact kv"><tbody>{Object.entries(metrics).map(([k, v]) => <tr><th scope="row">{k}</th><td class="num">{typeof v === 'number' ? fmt(v) : String(v)}</td></tr>)}</tbody></table>)}
       </Section>
-      {d.commitId || d.kind === 'replay' || d.kind === 'noise'
+      {d.commitId
         ? <DiffSection trial={d} query={query} best={c?.bestTrialId} />
         : <Section title="Diff" id="diff"><p class="muted">No commit: the proposal was refused before it reached the lineage.</p></Section>}
       <CurvesSection trial={d} best={c?.bestTrialId} />

@@ -16,6 +16,8 @@ final class CommitMessages {
     static final String SPECIALIST = "Looplab-Specialist";
     static final String SURFACE = "Looplab-Surface";
     static final String CAMPAIGN = "Looplab-Campaign";
+    /** The trailers every trial commit has; a spec's extra trailers must use other names. */
+    static final java.util.Set<String> STANDARD = java.util.Set.of(TRIAL, PARENT, SPECIALIST, SURFACE, CAMPAIGN);
 
     static final int WIDTH = 72;
 
@@ -30,7 +32,7 @@ final class CommitMessages {
         return message.toString();
     }
 
-    /** The message of a trial recorded from a diff: its hypothesis, then trial, parent, specialist, surface, campaign. */
+    /** The message of a trial recorded from a diff: its hypothesis, then trial, parent, specialist, surface, campaign, then the spec's extra trailers. */
     static String of(TrialSpec spec) {
         Map<String, String> trailers = new LinkedHashMap<>();
         trailers.put(TRIAL, spec.trialId());
@@ -38,6 +40,7 @@ final class CommitMessages {
         trailers.put(SPECIALIST, spec.specialist());
         trailers.put(SURFACE, spec.surface());
         trailers.put(CAMPAIGN, spec.campaign());
+        trailers.putAll(spec.trailers());
         return compose(spec.hypothesis(), trailers);
     }
 

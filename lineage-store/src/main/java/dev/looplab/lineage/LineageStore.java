@@ -23,6 +23,8 @@ public final class LineageStore implements AutoCloseable {
     public static final String OUTCOME_NOTES = "refs/notes/outcomes";
     /** Notes ref that holds re-runs of a commit (noise-floor runs, replays); {@code git log --notes=replays}. */
     public static final String REPLAY_NOTES = "refs/notes/replays";
+    /** Prefix of the per-campaign knowledge branches, each holding one {@code KNOWLEDGE.md}. */
+    public static final String KNOWLEDGE_REFS = "refs/heads/knowledge/";
     // Created with compare-and-swap so two racing initRoot calls cannot make two roots.
     static final String ROOT_REF = "refs/looplab/root";
 
@@ -34,6 +36,7 @@ public final class LineageStore implements AutoCloseable {
     private final TrialWriter trials;
     private final SnapshotWriter snapshots;
     private final LineageReader reader;
+    private final Knowledge knowledge;
 
     private LineageStore(LineageRepository lineage, LineageOptions options, int packRefsEvery, int saveIndexAfter) {
         this.lineage = lineage;
@@ -44,6 +47,7 @@ public final class LineageStore implements AutoCloseable {
         this.trials = new TrialWriter(lineage, options, index, refs, packRefsEvery);
         this.snapshots = new SnapshotWriter(lineage, refs);
         this.reader = new LineageReader(lineage, index);
+        this.knowledge = new Knowledge(lineage, refs);
     }
 
     /** Opens the bare repository at {@code bareRepoDir}, creating it if missing, with default options. */
@@ -268,5 +272,22 @@ public final class LineageStore implements AutoCloseable {
     /** The note on {@code commitId} in {@code notesRef}, if any. */
     public Optional<String> note(String notesRef, String commitId) {
         return notes.read(notesRef, commitId);
+    }
+
+    // ---------------------------------------------------------------- knowledge
+
+    /**
+     * Commits {@code markdown} as the campaign's {@code KNOWLEDGE.md} on {@code refs/heads/knowledge/<campaign>}, on
+     * top of the previous version (a clone carries it and its history); an unchanged text writes nothing.
+     *
+     * @return the id of the commit that holds the text
+     */
+    public String putKnowledge(String campaign, String markdown) {
+        return knowledge.put(campaign, markdown);
+    }
+
+    /** The campaign's latest knowledge summary, if one was written. */
+    public Optional<String> knowledge(String campaign) {
+        return knowledge.read(campaign);
     }
 }

@@ -1,11 +1,15 @@
 package dev.looplab.lineage;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * What a proposer submits for one trial: the parent to start from, who proposes it, why, and the
- * unified diff against the parent's recipe.
+ * unified diff against the parent's recipe; {@code trailers} are more commit trailers to record (for example
+ * {@code Looplab-Model} of a proposal written by a language model), each key {@code Looplab-*}.
  */
 public record TrialSpec(String trialId, String parentTrialId, String campaign, String specialist,
-        String surface, String hypothesis, String diff) {
+        String surface, String hypothesis, String diff, Map<String, String> trailers) {
 
     public TrialSpec {
         Ids.requireId("trialId", trialId);
@@ -25,5 +29,20 @@ public record TrialSpec(String trialId, String parentTrialId, String campaign, S
             throw new IllegalArgumentException("trial " + trialId
                     + " names itself as parent; pass the id of an already recorded trial");
         }
+        trailers = trailers == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(trailers));
+        for (Map.Entry<String, String> t : trailers.entrySet()) {
+            if (!t.getKey().matches("Looplab-[A-Z][A-Za-z-]*") || CommitMessages.STANDARD.contains(t.getKey())) {
+                throw new IllegalArgumentException("trailer '" + t.getKey() + "' of trial " + trialId
+                        + " is not an extra Looplab trailer; name it Looplab-Something, not one of "
+                        + CommitMessages.STANDARD);
+            }
+            Ids.requireOneLine(t.getKey(), t.getValue());
+        }
+    }
+
+    /** A trial with the standard trailers only. */
+    public TrialSpec(String trialId, String parentTrialId, String campaign, String specialist, String surface,
+                     String hypothesis, String diff) {
+        this(trialId, parentTrialId, campaign, specialist, surface, hypothesis, diff, Map.of());
     }
 }

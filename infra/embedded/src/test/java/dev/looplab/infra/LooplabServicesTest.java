@@ -41,7 +41,7 @@ class LooplabServicesTest {
             // and the four topics exist with three partitions each
             try (Admin admin = KafkaTopics.admin(endpoints.kafkaBootstrap())) {
                 Map<String, TopicDescription> topics = admin.describeTopics(LooplabServices.TOPICS).allTopicNames().get();
-                assertThat(topics).hasSize(4);
+                assertThat(topics).hasSize(5).containsKey("looplab.dead-letters");
                 assertThat(topics.values()).allSatisfy(t -> assertThat(t.partitions()).hasSize(3));
             }
             // and the artifact bucket exists

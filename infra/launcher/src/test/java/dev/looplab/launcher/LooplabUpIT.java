@@ -209,7 +209,20 @@ class LooplabUpIT {
     @Order(3)
     void givenRecordedTrials_whenABrowserOpensEachView_thenEachRendersFiltersOpensTrialsAndUpdatesLive() throws Exception {
         String root = campaign().get("rootTrialId").toString();
-        String scored = scoredProposals().get(0);
+        String scored = null;
+        String knobLine = null;
+        for (String id : scoredProposals()) {
+            knobLine = get("/api/trials/" + id + "/diff").body().lines()
+                    .filter(l -> l.startsWith("+") && !l.startsWith("+++") && l.contains("@knob")).findFirst()
+                    .map(l -> l.substring(1).strip()).orElse(null);
+            if (knobLine != null) {
+                scored = id;
+                break;
+            }
+        }
+        assertThat(scored).as("a scored proposal that changed a knob line").isNotNull();
+        String trial = scored;
+        String knobAssignment = knobLine.substring(0, knobLine.indexOf(';') > 0 ? knobLine.indexOf(';') : knobLine.length());
         try (TrialBrowser browser = new TrialBrowser(stack.platformUrl())) {
             // campaigns: every campaign with its best and a best-so-far sparkline
             browser.open("/#/");
@@ -219,7 +232,7 @@ class LooplabUpIT {
             // campaign: the best-so-far chart, the specialists and the statuses
             browser.open("/#/campaign/" + CAMPAIGN);
             browser.await("#best-so-far .uplot canvas");
-            browser.awaitText("#specialist-table", "lr-tuner");
+            browser.await("#specialist-table tbody tr");
             browser.await("#status-table");
             browser.screenshot("campaign");
 
@@ -253,13 +266,13 @@ class LooplabUpIT {
             browser.open("/#/campaign/" + CAMPAIGN + "/tree");
             browser.until(d -> browser.all("#tree-canvas[data-drawn]").size() == 1);
             browser.screenshot("tree");
-            browser.clickTreeNode(scored);
-            browser.until(d -> browser.hash().startsWith("#/trial/" + scored));
+            browser.clickTreeNode(trial);
+            browser.until(d -> browser.hash().startsWith("#/trial/" + trial));
 
             // trial: hypothesis, feedback, keep rule, and the diff shows the changed knob line, highlighted
-            browser.await("#view-trial[data-trial='" + scored + "']");
-            browser.awaitText("#diff .d2h-wrapper", "static final float LR");
-            assertThat(browser.all("#diff .d2h-ins").stream().anyMatch(e -> e.getText().contains("LR ="))).isTrue();
+            browser.await("#view-trial[data-trial='" + trial + "']");
+            browser.until(d -> browser.all("#diff .d2h-ins").stream()
+                    .anyMatch(e -> e.getText().replaceAll("\\s+", " ").contains(knobAssignment.replaceAll("\\s+", " "))));
             assertThat(browser.all("#diff .hljs-keyword, #diff .hljs-type")).as("syntax highlighted").isNotEmpty();
             browser.awaitText("#feedback", "Verdict");
             browser.await("#git-commands");
@@ -269,8 +282,8 @@ class LooplabUpIT {
             browser.screenshot("trial-side-by-side");
 
             // compare: knob values side by side, the differing knob marked
-            browser.open("/#/compare?ids=" + root + "," + scored);
-            browser.awaitText("#knob-table tr.differs", "LR");
+            browser.open("/#/compare?ids=" + root + "," + trial);
+            browser.await("#knob-table tr.differs");
             browser.screenshot("compare");
 
             // keyboard: j moves to the next row, Enter opens it
@@ -297,7 +310,7 @@ class LooplabUpIT {
         }
     }
 
-    /** Scored trials of the proposer (lr-tuner edits the LR knob), newest first. */
+    /** Scored trials of the proposer's specialists (each edits knob lines), newest first. */
     private static List<String> scoredProposals() throws Exception {
         List<String> out = new ArrayList<>();
         try (Connection db = db(); ResultSet rs = db.createStatement().executeQuery("select id from trial where"

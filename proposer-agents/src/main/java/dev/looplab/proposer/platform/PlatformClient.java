@@ -1,5 +1,8 @@
 package dev.looplab.proposer.platform;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.looplab.events.Json;
 import java.io.IOException;
 import java.net.URI;
@@ -10,12 +13,18 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** A small client of the platform's REST API: campaign status, trial files and proposal status. */
+/**
+ * The proposer's only way to the platform: REST over plain HTTP, so a proposer on another machine needs nothing
+ * but the platform's URL. Campaigns, their lineage rows and knowledge, tasks, trial files and proposal statuses.
+ */
 public class PlatformClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     private final String baseUrl;
     private final HttpClient http;
@@ -29,9 +38,41 @@ public class PlatformClient {
         this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     }
 
-    /** The campaign's status, or empty while the platform does not know the campaign (404). */
-    public Optional<CampaignStatus> campaign(String campaign) {
-        return get("/api/campaigns/" + segment(campaign)).map(body -> Json.read(body, CampaignStatus.class));
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    /** Every campaign the platform knows, oldest first. */
+    public List<CampaignView> campaigns() {
+        return get("/api/campaigns").map(body -> read(body, new TypeReference<List<CampaignView>>() {
+        })).orElse(List.of());
+    }
+
+    /** The campaign's view, or empty while the platform does not know it (404). */
+    public Optional<CampaignView> campaign(String campaign) {
+        return get("/api/campaigns/" + segment(campaign)).map(body -> Json.read(body, CampaignView.class));
+    }
+
+    /** The campaign's trials as rows, oldest first, beginning with the task's root. */
+    public List<LineageRow> lineage(String campaign) {
+        return get("/api/campaigns/" + segment(campaign) + "/lineage")
+                .map(body -> read(body, new TypeReference<List<LineageRow>>() {
+                })).orElse(List.of());
+    }
+
+    /** The campaign's knowledge summary, or empty when none is written yet. */
+    public Optional<String> knowledge(String campaign) {
+        return get("/api/campaigns/" + segment(campaign) + "/knowledge");
+    }
+
+    /** Stores the campaign's knowledge summary in its lineage. */
+    public void putKnowledge(String campaign, String markdown) {
+        send("PUT", "/api/campaigns/" + segment(campaign) + "/knowledge", "text/markdown", markdown);
+    }
+
+    /** The task, or empty when the platform does not know it (an imported history has no task). */
+    public Optional<TaskView> task(String name) {
+        return get("/api/tasks/" + segment(name)).map(body -> Json.read(body, TaskView.class));
     }
 
     /** The raw text of {@code path} in the commit of {@code trialId}. */
@@ -47,27 +88,61 @@ public class PlatformClient {
         return get("/api/proposals/" + segment(proposalId)).map(body -> Json.read(body, ProposalStatus.class));
     }
 
+    /** True when the platform answers at all (readiness). */
+    public boolean reachable() {
+        try {
+            get("/api/statuses");
+            return true;
+        } catch (PlatformException e) {
+            return false;
+        }
+    }
+
     private Optional<String> get(String path) {
+        return send("GET", path, null, null);
+    }
+
+    private Optional<String> send(String method, String path, String contentType, String body) {
         URI uri = URI.create(baseUrl + path);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build();
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(TIMEOUT);
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", contentType + "; charset=UTF-8")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        }
         HttpResponse<String> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new PlatformException("platform at " + baseUrl + " is unreachable (GET " + path + "): "
+            throw new PlatformException("platform at " + baseUrl + " is unreachable (" + method + " " + path + "): "
                     + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName())
                     + "; check LOOPLAB_PLATFORM_URL and that the platform is running", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new PlatformException("interrupted while calling GET " + uri, e);
+            throw new PlatformException("interrupted while calling " + method + " " + uri, e);
         }
         if (response.statusCode() == 404) {
             return Optional.empty();
         }
         if (response.statusCode() / 100 != 2) {
-            throw new PlatformException("GET " + uri + " answered " + response.statusCode() + ": " + response.body());
+            throw new PlatformException(method + " " + uri + " answered " + response.statusCode() + ": "
+                    + abbreviate(response.body()));
         }
         return Optional.of(response.body());
+    }
+
+    private static <T> T read(String body, TypeReference<T> type) {
+        try {
+            return JSON.readValue(body, type);
+        } catch (IOException e) {
+            throw new PlatformException("the platform answered something that is not the expected JSON: "
+                    + abbreviate(body), e);
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s == null || s.length() <= 500 ? s : s.substring(0, 497) + "...";
     }
 
     private static String segment(String s) {

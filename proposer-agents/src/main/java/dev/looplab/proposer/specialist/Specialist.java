@@ -1,24 +1,21 @@
 package dev.looplab.proposer.specialist;
 
-import dev.looplab.events.OutcomeRecorded;
+import java.util.List;
 import java.util.Optional;
 
 /**
- * A proposer agent that owns one surface of the recipe: given the campaign's best trial it
- * suggests one edit, and it learns from the outcomes the platform records.
+ * A proposer agent: given the campaign's best trial and its lineage, it suggests one edit on a surface it owns, or
+ * none when it has nothing worth trying from there. Specialists keep no memory of their own: everything they learn
+ * is read from the lineage each time, so a restarted proposer continues where it stopped.
  */
 public interface Specialist {
 
     /** The name recorded on each trial ({@code Looplab-Specialist}). */
     String name();
 
-    /** The surface this specialist may edit; the platform refuses edits outside it. */
-    String surface();
+    /** The surfaces it may edit (one for a surface specialist, every one for a generalist). */
+    List<String> surfaces();
 
     /** One edit of the parent trial, or empty when this specialist has nothing worth trying from it. */
     Optional<ProposedEdit> propose(SpecialistContext ctx);
-
-    /** Called for every outcome of the campaign (all specialists), in topic order. */
-    default void observe(OutcomeRecorded outcome) {
-    }
 }

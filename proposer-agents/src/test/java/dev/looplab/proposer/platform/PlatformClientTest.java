@@ -58,8 +58,13 @@ class PlatformClientTest {
 
     @Test
     void readsACampaignIgnoringFieldsItDoesNotKnow() {
-        CampaignStatus status = client.campaign("golf mini").orElseThrow();
-        assertThat(status).isEqualTo(new CampaignStatus("golf mini", "golf-mini", "t0", 1.5, "higher", 2, 7, 90));
+        CampaignView status = client.campaign("golf mini").orElseThrow();
+        assertThat(status.campaign()).isEqualTo("golf mini");
+        assertThat(status.bestTrialId()).isEqualTo("t0");
+        assertThat(status.inFlight()).isEqualTo(2);
+        assertThat(status.recorded()).isEqualTo(7);
+        assertThat(status.trainBudgetSeconds()).isEqualTo(90);
+        assertThat(status.isRunning()).as("a platform without states runs every campaign").isTrue();
         assertThat(status.lowerIsBetter()).isFalse();
         assertThat(status.hasBaselineScore()).isTrue();
         assertThat(paths).containsExactly("/api/campaigns/golf%20mini");

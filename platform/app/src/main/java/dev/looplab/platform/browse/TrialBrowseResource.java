@@ -52,7 +52,7 @@ public class TrialBrowseResource {
     @Path("/chain")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The trial and its ancestors, root first",
-            description = "A noise run or a replay answers with the chain of the trial whose commit it measured.")
+            description = "A rerun (noise run, replay, confirmation) answers with the chain of the trial whose commit it ran.")
     public List<ChainNode> chain(@PathParam("id") String id) {
         Trial trial = committed(id);
         List<TrialNode> rows = read(() -> lineage.store(trial.task).chainRows(lineageId(trial)));
@@ -131,13 +131,13 @@ public class TrialBrowseResource {
         return new RecipeFiles(id, trial.task, trial.commitId, out);
     }
 
-    /** The trial whose commit this one ran: itself, or for a noise run or replay the trial it measured again. */
+    /**
+     * The trial whose commit this one ran: itself, or for a rerun (noise run, replay, confirmation) the trial it
+     * measured again.
+     */
     static String lineageId(Trial trial) {
-        if (Trial.KIND_REPLAY.equals(trial.kind) && trial.replayOf != null) {
-            return trial.replayOf;
-        }
-        if (Trial.KIND_NOISE.equals(trial.kind) && trial.parentTrialId != null) {
-            return trial.parentTrialId;
+        if (trial.isRerun()) {
+            return trial.replayOf != null ? trial.replayOf : trial.parentTrialId != null ? trial.parentTrialId : trial.id;
         }
         return trial.id;
     }

@@ -59,5 +59,23 @@ public interface LooplabConfig {
          */
         @io.smallrye.config.WithDefault("2")
         int noiseRuns();
+
+        /**
+         * How many times a would-be new best is run again with other seeds before it is kept: it becomes the best
+         * only when the mean of its runs beats the best's mean by max(threshold, 2 sigma); 0 keeps on one run.
+         */
+        @io.smallrye.config.WithDefault("1")
+        int confirmRuns();
+
+        /** The team that proposes its trials (specialists, generalist, random, llm). */
+        @io.smallrye.config.WithDefault("specialists")
+        String team();
+
+        /** Stop rules of the configured campaign: accepted trials, running hours, trials in a row without a keep. */
+        java.util.OptionalInt maxTrials();
+
+        java.util.OptionalDouble maxHours();
+
+        java.util.OptionalInt stopAfterNoKeep();
     }
 }

@@ -123,6 +123,7 @@ public class ImportService {
             campaign.id = report.campaign();
             campaign.task = name;
             campaign.rootTrialId = report.rootTrialId();
+            campaign.markImported();
             // the campaign row goes first: trials refer to it
             campaigns.persist(campaign);
             campaigns.flush();

@@ -21,6 +21,11 @@ public class TaskService {
         return catalog().find(task);
     }
 
+    /** Every task of the recipes folder, by name. */
+    public java.util.List<TaskDefinition> all() {
+        return catalog().all();
+    }
+
     public Path recipeDir(String task) {
         return config.recipesDir().resolve(task).toAbsolutePath();
     }

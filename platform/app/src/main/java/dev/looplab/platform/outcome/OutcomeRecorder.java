@@ -20,6 +20,7 @@ import dev.looplab.platform.messaging.LiveUpdates;
 import dev.looplab.platform.messaging.Publisher;
 import dev.looplab.platform.replay.ReplayService;
 import dev.looplab.platform.replay.ReplayVerdict;
+import dev.looplab.platform.run.RunScheduler;
 import dev.looplab.platform.trial.Trial;
 import dev.looplab.platform.trial.TrialRepository;
 import dev.looplab.trial.Measurement;
@@ -62,9 +63,19 @@ public class OutcomeRecorder {
     ReplayService replays;
     @Inject
     MeterRegistry registry;
+    @Inject
+    Confirmations confirmations;
+    @Inject
+    RunScheduler runs;
 
-    /** A recorded outcome; re-runs (noise floor, replays) are not announced to proposers. */
-    public record Recorded(OutcomeRecorded outcome, boolean announce) {
+    /**
+     * What a recording came to: the outcome (re-runs are not announced to proposers), and runs to ask for once
+     * the transaction has committed (confirmation runs of a would-be new best).
+     */
+    public record Recorded(OutcomeRecorded outcome, boolean announce, List<Trial> toSchedule) {
+        Recorded(OutcomeRecorded outcome, boolean announce) {
+            this(outcome, announce, List.of());
+        }
     }
 
     /** Publishes what was recorded (proposers learn from it) or, for a re-run, only tells the browsers. */
@@ -74,6 +85,7 @@ public class OutcomeRecorder {
         } else {
             live.trialChanged(recorded.outcome().trialId(), recorded.outcome().status());
         }
+        recorded.toSchedule().forEach(runs::scheduleRun);
     }
 
     /** Records the worker's FINISHED event for {@code trial}, which the caller has locked. */
@@ -102,6 +114,14 @@ public class OutcomeRecorder {
             trial.keepRule = verdict.rule();
             trial.deltaVsParent = parent != null && parent.score != null ? m.score() - parent.score : null;
             trial.deltaVsBest = bestBefore != null ? m.score() - bestBefore : null;
+        }
+        if (status == TrialStatus.keep && bestBefore != null && confirmations.runs() > 0) {
+            trial.awaitConfirmation(m, event.attempt(), event.worker(), "Its run would move the best ("
+                    + verdictReason + "); " + confirmations.runs() + " confirmation run(s) with other seeds decide.");
+            saveArtifacts(trial, event.artifacts());
+            List<Trial> queued = confirmations.queue(trial);
+            LOG.infof("trial %s measured %s; awaiting confirmation", trial.id, trial.score);
+            return new Recorded(announcement(trial, campaign), false, queued);
         }
         trial.recordMeasurement(status, m, event.attempt(), event.worker(), verdictReason);
         saveArtifacts(trial, event.artifacts());
@@ -154,8 +174,37 @@ public class OutcomeRecorder {
                 OutcomeNotes.rerun(trial, verdict, event.artifacts()).render());
         LOG.infof("%s run %s recorded: %s score=%s%s", trial.kind, trial.id, trial.status, trial.score,
                 verdict == null ? "" : ", verdict " + verdict.verdict());
+        if (Trial.KIND_CONFIRM.equals(trial.kind)) {
+            Campaign campaign = campaigns.findForUpdate(trial.campaignId).orElseThrow();
+            var decision = confirmations.decideIfComplete(trial.replayOf, campaign);
+            if (decision.isPresent()) {
+                return recordConfirmed(decision.get(), campaign);
+            }
+            return new Recorded(announcement(trial, campaign), false);
+        }
         Campaign campaign = campaigns.findById(trial.campaignId);
         return new Recorded(announcement(trial, campaign), false);
+    }
+
+    /** The candidate's verdict after its confirmation runs: its note, the best ref on a keep, the announcement. */
+    private Recorded recordConfirmed(Confirmations.Decision decision, Campaign campaign) {
+        Trial candidate = decision.candidate();
+        if (decision.keep()) {
+            campaign.bestTrialId = candidate.id;
+            campaign.bestScore = decision.meanScore();
+        }
+        LineageStore store = lineage.store(candidate.task);
+        store.putOutcomeNote(candidate.id, OutcomeNotes.of(candidate, artifactRefs(candidate)).render());
+        if (decision.keep()) {
+            store.moveBest(campaign.id, candidate.id);
+        }
+        LOG.infof("trial %s recorded after confirmation: %s", candidate.id, candidate.status);
+        return new Recorded(announcement(candidate, campaign), true);
+    }
+
+    private List<ArtifactRef> artifactRefs(Trial trial) {
+        return artifacts.listForTrial(trial.id).stream()
+                .map(a -> new ArtifactRef(a.name, a.objectKey, a.sizeBytes, a.sha256)).toList();
     }
 
     private void saveArtifacts(Trial trial, List<ArtifactRef> refs) {

@@ -12,6 +12,7 @@ import dev.looplab.lineage.TrialCommit;
 import dev.looplab.lineage.TrialSpec;
 import dev.looplab.platform.campaign.Campaign;
 import dev.looplab.platform.campaign.CampaignRepository;
+import dev.looplab.platform.campaign.CampaignRules;
 import dev.looplab.platform.lineage.LineageService;
 import dev.looplab.platform.lineage.TaskService;
 import dev.looplab.platform.messaging.LiveUpdates;
@@ -25,6 +26,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -50,6 +52,8 @@ public class ProposalService {
     Publisher publisher;
     @Inject
     LiveUpdates live;
+    @Inject
+    CampaignRules campaignRules;
     @Inject
     MeterRegistry registry;
 
@@ -128,6 +132,10 @@ public class ProposalService {
             throw new Refusal("campaign '" + p.campaign() + "' runs task '" + campaign.task + "', not '" + p.task()
                     + "': send the proposal with task " + campaign.task);
         }
+        Optional<String> closed = campaignRules.closedReason(campaign);
+        if (closed.isPresent()) {
+            throw new Refusal(closed.get());
+        }
         if (blank(p.parentTrial())) {
             throw new Refusal("parentTrial is empty: name the trial whose recipe the diff edits");
         }
@@ -186,13 +194,14 @@ public class ProposalService {
         trial.parentTrialId = p.parentTrial();
         trial.hypothesis = p.hypothesis().strip();
         trial.expectedDelta = p.expectedDelta();
+        trial.recordProposer(KnobChanges.of(p.diff()), p.model(), p.tokensIn(), p.tokensOut());
         Optional<String> outsideSurface = SurfaceGuard.check(tasks.find(p.task()), p.surface(), p.diff());
         if (outsideSurface.isPresent()) {
             return preflightReject(p, trial, outsideSurface.get());
         }
         try {
             TrialCommit commit = lineage.store(p.task()).recordTrial(new TrialSpec(trial.id, p.parentTrial(),
-                    p.campaign(), p.specialist(), p.surface(), trial.hypothesis, p.diff()));
+                    p.campaign(), p.specialist(), p.surface(), trial.hypothesis, p.diff(), modelTrailers(p)));
             trial.commitId = commit.commitId();
             trial.status = TrialStatus.queued;
             trials.persist(trial);
@@ -212,6 +221,21 @@ public class ProposalService {
         trials.persist(trial);
         LOG.infof("trial %s preflight_reject: %s", trial.id, reason);
         return new PreflightRejected(p.proposalId(), trial);
+    }
+
+    /** The model and tokens of a proposal written by a language model, as commit trailers; none otherwise. */
+    private static Map<String, String> modelTrailers(Proposal p) {
+        Map<String, String> trailers = new LinkedHashMap<>();
+        if (!blank(p.model())) {
+            trailers.put("Looplab-Model", p.model().strip().replaceAll("\\s+", " "));
+        }
+        if (p.tokensIn() != null) {
+            trailers.put("Looplab-Tokens-In", Long.toString(p.tokensIn()));
+        }
+        if (p.tokensOut() != null) {
+            trailers.put("Looplab-Tokens-Out", Long.toString(p.tokensOut()));
+        }
+        return trailers;
     }
 
     private OutcomeRecorded rejection(Proposal p, String trialId, String reason) {

@@ -10,12 +10,11 @@ import java.util.regex.Pattern;
 
 /**
  * Keeps a specialist inside its surface: a diff may change whole files the surface lists, and
- * otherwise only knob lines ({@code static final ... NAME = ...; // @knob surface=S}) whose knob
- * the surface names, keeping the knob's name and surface tag.
+ * otherwise only knob lines ({@code static final ... NAME = ...; // @knob surface=S} in Java,
+ * {@code NAME = ...  # @knob surface=S} in Python, see {@link KnobLine}) whose knob the surface names,
+ * keeping the knob's name and surface tag.
  */
 final class SurfaceGuard {
-    private static final Pattern KNOB = Pattern.compile(
-            "^\\s*static\\s+final\\s+[\\w<>\\[\\]]+\\s+([A-Z][A-Z0-9_]*)\\s*=.*//\\s*@knob\\s+surface=(\\S+)");
     private static final Pattern NEW_FILE = Pattern.compile("^\\+\\+\\+ (?:b/)?(.+)$");
     private static final Pattern OLD_FILE = Pattern.compile("^--- (?:a/)?(.+)$");
 
@@ -47,12 +46,12 @@ final class SurfaceGuard {
                 continue;
             }
             String code = line.substring(1);
-            Matcher knob = KNOB.matcher(code);
-            if (!knob.find()) {
+            Optional<KnobLine> knob = KnobLine.parse(code);
+            if (knob.isEmpty()) {
                 problems.add(file + ": '" + abbreviate(code.strip()) + "' is not a knob line");
-            } else if (!allowed.contains(knob.group(1)) || !surface.equals(knob.group(2))) {
-                problems.add(file + ": knob " + knob.group(1) + " (surface " + knob.group(2) + ") is not on surface "
-                        + surface);
+            } else if (!allowed.contains(knob.get().name()) || !surface.equals(knob.get().surface())) {
+                problems.add(file + ": knob " + knob.get().name() + " (surface " + knob.get().surface()
+                        + ") is not on surface " + surface);
             }
             if (problems.size() >= 3) {
                 break;
@@ -63,7 +62,7 @@ final class SurfaceGuard {
         }
         return Optional.of("the diff leaves surface '" + surface + "' of task " + task.name() + " ("
                 + String.join("; ", problems) + "): on this surface change only the knobs " + allowed
-                + ", one knob line each, keeping its // @knob tag");
+                + ", one knob line each, keeping its @knob tag");
     }
 
     private static String abbreviate(String s) {

@@ -88,15 +88,26 @@ public class Trial {
     /** Which rule decided keep or discard: first, threshold or 2sigma. */
     @Column(name = "keep_rule")
     public String keepRule;
+    /** What the diff changed, knob by knob (JSON); read it with {@link #knobChanges()}. */
+    @Column(name = "knob_changes")
+    public String knobChangesJson;
+    /** The language model that wrote the proposal, and the tokens it cost; null for built-in specialists. */
+    public String model;
+    @Column(name = "tokens_in")
+    public Long tokensIn;
+    @Column(name = "tokens_out")
+    public Long tokensOut;
 
     public static final String KIND_ROOT = "root";
     public static final String KIND_PROPOSAL = "proposal";
     public static final String KIND_NOISE = "noise";
     public static final String KIND_REPLAY = "replay";
+    /** The commit of a would-be new best run again with another seed; {@code replayOf} names the candidate. */
+    public static final String KIND_CONFIRM = "confirm";
 
-    /** Noise-floor runs and replays measure a commit again; they never compete for the best. */
+    /** Noise-floor runs, replays and confirmation runs measure a commit again; they never compete for the best. */
     public boolean isRerun() {
-        return KIND_NOISE.equals(kind) || KIND_REPLAY.equals(kind);
+        return KIND_NOISE.equals(kind) || KIND_REPLAY.equals(kind) || KIND_CONFIRM.equals(kind);
     }
 
     /** True once an outcome is recorded (or the trial was refused): later events change nothing. */
@@ -113,6 +124,20 @@ public class Trial {
         attempt = Math.max(attempt, attemptNumber);
         worker = workerId;
         updatedAt = Instant.now();
+    }
+
+    /** Notes what the proposal changed and, for a language model's proposal, which model and how many tokens. */
+    public void recordProposer(Map<String, KnobChange> knobChanges, String modelName, Long in, Long out) {
+        knobChangesJson = knobChanges == null || knobChanges.isEmpty() ? null : JsonText.write(knobChanges);
+        model = modelName == null || modelName.isBlank() ? null : modelName.strip();
+        tokensIn = in;
+        tokensOut = out;
+    }
+
+    /** The knob changes of the trial's diff, in diff order; empty when none were recorded. */
+    public Map<String, KnobChange> knobChanges() {
+        return JsonText.readMap(knobChangesJson, new TypeReference<Map<String, KnobChange>>() {
+        });
     }
 
     /** Keeps the attempt's environment fingerprint (JDK, libraries, CPU, threads, steps ...). */
@@ -143,6 +168,25 @@ public class Trial {
         evaluator = m.evaluator();
         evaluatorVersion = m.evaluatorVersion();
         dataSha256 = m.dataSha256();
+        recordedAt = Instant.now();
+        updatedAt = recordedAt;
+    }
+
+    /**
+     * A candidate's first run beat the best: its measurement is kept on the row, but the trial stays
+     * {@code evaluating} (not recorded) until its confirmation runs decide keep or discard.
+     */
+    public void awaitConfirmation(Measurement m, int attemptNumber, String workerId, String why) {
+        recordMeasurement(TrialStatus.evaluating, m, attemptNumber, workerId, null);
+        feedback = join(m.feedback(), why);
+        recordedAt = null;
+    }
+
+    /** The confirmation runs decided: the trial is recorded as {@code verdict} with the sentence that says why. */
+    public void recordConfirmed(TrialStatus verdict, String rule, String reason) {
+        status = verdict;
+        keepRule = rule;
+        feedback = join(feedback, "Verdict: " + reason + ".");
         recordedAt = Instant.now();
         updatedAt = recordedAt;
     }

@@ -17,8 +17,9 @@ public class TrialRepository implements PanacheRepositoryBase<Trial, String> {
         return find("proposalId", proposalId).firstResultOptional();
     }
 
+    /** The task's root trial (its baseline recipe), the start of every campaign on it. */
     public Optional<Trial> findRoot(String task) {
-        return find("task = ?1 and parentTrialId is null", task).firstResultOptional();
+        return find("task = ?1 and kind = ?2 and parentTrialId is null", task, Trial.KIND_ROOT).firstResultOptional();
     }
 
     public List<Trial> listNewestFirst(String campaignId, int limit) {

@@ -14,7 +14,8 @@ public record TrialView(String id, String proposalId, String campaign, String ta
                         Double trainSeconds, Double evalSeconds, Long artifactBytes, Integer attempt,
                         String worker, Instant createdAt, Instant recordedAt, List<ArtifactView> artifacts,
                         String kind, String replayOf, String keepRule, Long seed, Integer trainBudgetSeconds,
-                        String environmentJson) {
+                        String environmentJson, java.util.Map<String, KnobChange> knobChanges, String model,
+                        Long tokensIn, Long tokensOut) {
 
     /** A stored file of the trial. */
     public record ArtifactView(String name, String key, long sizeBytes, String sha256) {
@@ -29,6 +30,7 @@ public record TrialView(String id, String proposalId, String campaign, String ta
                 t.deltaVsParent, t.deltaVsBest, t.feedback, t.metricsJson, t.trainSeconds, t.evalSeconds,
                 t.artifactBytes, t.attempt, t.worker, t.createdAt, t.recordedAt,
                 artifacts.stream().map(ArtifactView::of).toList(),
-                t.kind, t.replayOf, t.keepRule, t.seed, t.trainBudgetSeconds, t.environmentJson);
+                t.kind, t.replayOf, t.keepRule, t.seed, t.trainBudgetSeconds, t.environmentJson, t.knobChanges(),
+                t.model, t.tokensIn, t.tokensOut);
     }
 }

@@ -41,7 +41,9 @@ class RestFuzzTest {
             "/api/trials/{id}/replays", "/api/replays/{id}", "/api/trials/{id}/attempts/{n}/claim",
             "/api/trials/{id}/attempts/{n}/handback", "/api/campaigns/{id}", "/api/proposals",
             "/api/proposals/{id}", "/api/imports", "/api/statuses", "/api/{id}", "/api/trials/{id}/metrics?{q}",
-            "/api/trials?{q}", "/api/trials/{id}/metrics/{name}?{q}");
+            "/api/trials?{q}", "/api/trials/{id}/metrics/{name}?{q}", "/api/campaigns",
+            "/api/campaigns/{id}/lineage", "/api/campaigns/{id}/knowledge", "/api/campaigns/{id}/pause",
+            "/api/campaigns/{id}/resume", "/api/campaigns/{id}/stop", "/api/tasks", "/api/tasks/{id}");
     private static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE", "PATCH", "GET", "POST");
     private static final List<String> QUERY_KEYS = List.of("campaign", "limit", "attempt", "max_points", "x");
 

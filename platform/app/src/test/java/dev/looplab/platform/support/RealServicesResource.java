@@ -23,6 +23,8 @@ public class RealServicesResource implements QuarkusTestResourceLifecycleManager
             config.put("looplab.recipes-dir", Path.of("../../recipes").toAbsolutePath().normalize().toString());
             config.put("looplab.campaign.id", "platform-test");
             config.put("looplab.campaign.task", "golf-mini");
+            // the single-run keep rule; ConfirmBeforeKeepTest runs with confirmation runs on
+            config.put("looplab.campaign.confirm-runs", "0");
             return config;
         } catch (IOException e) {
             throw new IllegalStateException(e);
