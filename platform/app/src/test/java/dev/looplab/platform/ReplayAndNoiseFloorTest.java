@@ -56,7 +56,7 @@ class ReplayAndNoiseFloorTest {
         String root = given().get("/api/campaigns/" + CAMPAIGN).then().statusCode(200).extract().path("rootTrialId");
         String rootCommit = lineage.store(TASK).readTrial(root).orElseThrow().commitId();
         List<Map<String, Object>> noise = given().get("/api/trials?campaign=" + CAMPAIGN).then().statusCode(200)
-                .extract().jsonPath().getList("findAll { it.kind == 'noise' }");
+                .extract().jsonPath().getList("findAll { it.kind == 'noise' && !it.hypothesis.contains('joined') }");
         assertThat(noise).hasSize(2);
         assertThat(noise).allSatisfy(n -> {
             assertThat(n.get("commitId")).isEqualTo(rootCommit);
@@ -136,6 +136,30 @@ class ReplayAndNoiseFloorTest {
     }
 
     @Test
+    void givenAWorkerOnANewCpu_thenTheBaselineIsRunAgainOnceForIt() throws Exception {
+        // given: the baseline measured on "Test CPU"
+        String root = given().get("/api/campaigns/" + CAMPAIGN).then().statusCode(200).extract().path("rootTrialId");
+        finish(root, 4.00, env("120"));
+        awaitRecorded(root);
+
+        // when: two trials run on a worker with another CPU
+        String first = proposeAndFinish(root, 3.99, envOn("120", "Other CPU"));
+        awaitRecorded(first);
+        String second = proposeAndFinish(root, 3.98, envOn("120", "Other CPU"));
+        awaitRecorded(second);
+
+        // then: the noise runs of the baseline are queued again, once, for that fingerprint, and asked to run
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(given()
+                .get("/api/trials?campaign=" + CAMPAIGN).then().extract().jsonPath()
+                .<String>getList("findAll { it.kind == 'noise' && it.hypothesis.contains('Other CPU') }.id"))
+                .hasSize(2));
+        List<String> again = given().get("/api/trials?campaign=" + CAMPAIGN).then().extract().jsonPath()
+                .getList("findAll { it.kind == 'noise' && it.hypothesis.contains('Other CPU') }.id");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(runRequests())
+                .extracting(RunRequest::trialId).containsAll(again));
+    }
+
+    @Test
     void givenATrialThatHasNotFinished_whenReplayed_thenItIsRefusedWithTheReason() throws Exception {
         String root = given().get("/api/campaigns/" + CAMPAIGN).then().extract().path("rootTrialId");
         String queued = propose(root);
@@ -160,8 +184,12 @@ class ReplayAndNoiseFloorTest {
     }
 
     private String proposeAndFinish(String root, double score) throws Exception {
+        return proposeAndFinish(root, score, env("120"));
+    }
+
+    private String proposeAndFinish(String root, double score, Map<String, String> env) throws Exception {
         String trialId = propose(root);
-        finish(trialId, score, env("120"));
+        finish(trialId, score, env);
         return trialId;
     }
 

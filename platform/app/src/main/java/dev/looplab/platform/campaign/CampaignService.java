@@ -47,6 +47,8 @@ public class CampaignService {
     TaskService tasks;
     @Inject
     RunScheduler runs;
+    @Inject
+    NoiseRuns noiseRuns;
 
     /** What became of a start, pause, resume or stop. */
     public sealed interface Change {
@@ -240,7 +242,7 @@ public class CampaignService {
         campaigns.persist(campaign);
         campaigns.flush();
         Trial baseline = root != null ? root : createRoot(campaign.rootTrialId, id, definition);
-        createNoiseRuns(campaign, baseline);
+        noiseRuns.create(campaign, baseline, config.campaign().noiseRuns(), null);
         return campaign;
     }
 
@@ -262,26 +264,4 @@ public class CampaignService {
         return root;
     }
 
-    /**
-     * Queues the baseline's commit again with other seeds: their spread is the task's noise floor, which
-     * the keep rule needs a gain to clear. They never compete for the best.
-     */
-    private void createNoiseRuns(Campaign campaign, Trial baseline) {
-        long seed = config.campaign().seed();
-        for (int k = 1; k <= config.campaign().noiseRuns(); k++) {
-            Trial run = new Trial();
-            run.id = trials.nextTrialId();
-            run.campaignId = campaign.id;
-            run.task = campaign.task;
-            run.kind = Trial.KIND_NOISE;
-            run.specialist = "noise-floor";
-            run.surface = "all";
-            run.parentTrialId = baseline.id;
-            run.commitId = baseline.commitId;
-            run.seed = seed + k;
-            run.hypothesis = "Noise floor: the baseline (trial " + baseline.id + ") again with seed " + run.seed;
-            run.status = TrialStatus.queued;
-            trials.persist(run);
-        }
-    }
 }

@@ -66,6 +66,8 @@ public class OutcomeRecorder {
     @Inject
     Confirmations confirmations;
     @Inject
+    dev.looplab.platform.campaign.NoiseRuns noiseRuns;
+    @Inject
     RunScheduler runs;
 
     /**
@@ -119,7 +121,8 @@ public class OutcomeRecorder {
             trial.awaitConfirmation(m, event.attempt(), event.worker(), "Its run would move the best ("
                     + verdictReason + "); " + confirmations.runs() + " confirmation run(s) with other seeds decide.");
             saveArtifacts(trial, event.artifacts());
-            List<Trial> queued = confirmations.queue(trial);
+            List<Trial> queued = new java.util.ArrayList<>(confirmations.queue(trial));
+            queued.addAll(noiseRuns.forNewFingerprint(campaign, trial));
             LOG.infof("trial %s measured %s; awaiting confirmation", trial.id, trial.score);
             return new Recorded(announcement(trial, campaign), false, queued);
         }
@@ -137,7 +140,7 @@ public class OutcomeRecorder {
             store.moveBest(campaign.id, trial.id);
         }
         LOG.infof("trial %s recorded: %s score=%s", trial.id, status, trial.score);
-        return new Recorded(announcement(trial, campaign), true);
+        return new Recorded(announcement(trial, campaign), true, noiseRuns.forNewFingerprint(campaign, trial));
     }
 
     /**

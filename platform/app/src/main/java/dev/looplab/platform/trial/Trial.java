@@ -85,6 +85,9 @@ public class Trial {
     public Integer requestedSteps;
     @Column(name = "requested_stop_step")
     public Integer requestedStopStep;
+    /** For a noise run queued because a worker with a new fingerprint joined: that fingerprint. */
+    @Column(name = "for_fingerprint")
+    public String forFingerprint;
     /** Which rule decided keep or discard: first, threshold or 2sigma. */
     @Column(name = "keep_rule")
     public String keepRule;
@@ -207,6 +210,19 @@ public class Trial {
     public Map<String, String> environment() {
         return JsonText.readMap(environmentJson, new TypeReference<Map<String, String>>() {
         });
+    }
+
+    /**
+     * What the noise floor depends on in the attempt's fingerprint: CPU model, threads and GPU; null before an
+     * outcome or when the worker did not say.
+     */
+    public String fingerprintKey() {
+        Map<String, String> env = environment();
+        if (env.get("cpu") == null) {
+            return null;
+        }
+        return env.get("cpu") + ", " + env.getOrDefault("threads", "?") + " thread(s), gpu "
+                + env.getOrDefault("gpu", "none");
     }
 
     /** The evaluator's side metrics as recorded (numbers); empty before an outcome. */

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The search-quality benchmark (docs/benchmarks.md, "Search quality"): campaigns of each team on golf-mini with a
+# short training budget, the same number of trials each, repeated; report and curves in
+# infra/launcher/target/search-bench/. Hours at full size; --smoke runs 3 trials of one team.
+#   infra/bench/search/run.sh [trials=40] [repeats=2] [budget_s=20] [teams=random,generalist,specialists]
+#   infra/bench/search/run.sh --smoke
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+if [ "${1:-}" = "--smoke" ]; then
+  set -- 3 1 8 specialists
+fi
+trials="${1:-40}"; repeats="${2:-2}"; budget="${3:-20}"; teams="${4:-random,generalist,specialists}"
+cd "$root"
+./mvnw -B -ntp verify -pl infra/launcher -am -DskipTests=false \
+  -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=SearchBenchmarkIT \
+  -Dbench.search=true -Dbench.search.trials="$trials" -Dbench.search.repeats="$repeats" \
+  -Dbench.search.budget="$budget" -Dbench.search.teams="$teams"
+cat infra/launcher/target/search-bench/report.md
