@@ -207,8 +207,8 @@ class BrowseResourceTest {
         JsonPath summaries = given().get("/api/campaign-summaries").then().statusCode(200).extract().jsonPath();
         Map<String, Object> mine = summaries.getMap("find { it.campaign == '" + CAMPAIGN + "' }");
         assertThat(mine).containsEntry("trials", 6).containsEntry("keeps", 2).containsEntry("inFlight", 1);
-        assertThat(summaries.getList("find { it.campaign == '" + CAMPAIGN + "' }.sparkline", Double.class))
-                .containsExactly(3.9, 3.7);
+        assertThat(summaries.getList("find { it.campaign == '" + CAMPAIGN + "' }.sparkline", Float.class))
+                .as("JSON numbers read as floats").containsExactly(3.9f, 3.7f);
     }
 
     @Test
