@@ -19,13 +19,9 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.openqa.selenium.By;
-import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.WebDriverWait;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.Select;
 
 import java.io.InputStream;
 import java.net.URI;
@@ -211,45 +207,121 @@ class LooplabUpIT {
 
     @Test
     @Order(3)
-    void givenRecordedTrials_whenABrowserOpensTheUi_thenTheyAreListedNewestFirstAndUpdateLive() throws Exception {
+    void givenRecordedTrials_whenABrowserOpensEachView_thenEachRendersFiltersOpensTrialsAndUpdatesLive() throws Exception {
         String root = campaign().get("rootTrialId").toString();
-        WebDriver browser = chromium();
-        try {
-            browser.get(stack.platformUrl() + "/?campaign=" + CAMPAIGN);
-            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
-            wait.until(d -> !d.findElements(By.cssSelector("tr[data-trial='" + root + "']")).isEmpty());
-            assertThat(browser.findElement(By.id("campaign")).getText()).contains("campaign " + CAMPAIGN);
+        String scored = null;
+        String knobLine = null;
+        for (String id : scoredProposals()) {
+            knobLine = get("/api/trials/" + id + "/diff").body().lines()
+                    .filter(l -> l.startsWith("+") && !l.startsWith("+++") && l.contains("@knob")).findFirst()
+                    .map(l -> l.substring(1).strip()).orElse(null);
+            if (knobLine != null) {
+                scored = id;
+                break;
+            }
+        }
+        assertThat(scored).as("a scored proposal that changed a knob line").isNotNull();
+        String trial = scored;
+        String knobAssignment = knobLine.substring(0, knobLine.indexOf(';') > 0 ? knobLine.indexOf(';') : knobLine.length());
+        try (TrialBrowser browser = new TrialBrowser(stack.platformUrl())) {
+            // campaigns: every campaign with its best and a best-so-far sparkline
+            browser.open("/#/");
+            browser.await("tr[data-campaign='" + CAMPAIGN + "'] svg.sparkline");
+            browser.screenshot("campaigns");
 
-            List<Long> ids = browser.findElements(By.cssSelector("#trials tbody tr")).stream()
+            // campaign: the best-so-far chart, the specialists and the statuses
+            browser.open("/#/campaign/" + CAMPAIGN);
+            browser.await("#best-so-far .uplot canvas");
+            browser.await("#specialist-table tbody tr");
+            browser.await("#status-table");
+            browser.screenshot("campaign");
+
+            // trials: newest first; a filter narrows the rows and lives in the URL (the old address still works)
+            browser.open("/?campaign=" + CAMPAIGN);
+            browser.await("#trials tr[data-trial='" + root + "']");
+            List<Long> ids = browser.all("#trials tbody tr").stream()
                     .map(row -> Long.parseLong(row.getDomAttribute("data-trial"))).toList();
             assertThat(ids).isSortedAccordingTo(java.util.Comparator.reverseOrder());
-            WebElement rootRow = browser.findElement(By.cssSelector("tr[data-trial='" + root + "']"));
-            assertThat(rootRow.getText()).contains("baseline");
+            assertThat(browser.hash()).isEqualTo("#/campaign/" + CAMPAIGN + "/trials");
+            browser.screenshot("trials");
+            new Select(browser.await("#filter-status")).selectByValue("preflight_reject");
+            browser.until(d -> browser.hash().contains("status=preflight_reject"));
+            browser.until(d -> browser.all("#trials tbody tr").size() < ids.size()
+                    && browser.all("#trials tbody tr").stream().allMatch(r -> r.getText().contains("preflight reject")));
+            assertThat(browser.all("#trials tbody tr")).isNotEmpty();
+            browser.screenshot("trials-filtered");
 
-            // a new proposal must show up without reloading the page (server-sent events)
+            // live: a new proposal shows up in the open table without a reload (server-sent events)
+            browser.open("/#/campaign/" + CAMPAIGN + "/trials");
+            browser.await("#trials tr[data-trial='" + root + "']");
+            browser.until(d -> browser.all("#live.on").size() == 1);
             String recipe = get("/api/trials/" + root + "/files/Recipe.java").body();
-            String live = UUID.randomUUID().toString();
             try (KafkaProducer<String, String> producer = producer()) {
-                send(producer, proposal(live, root, "Shown live in the browser without a reload.",
+                send(producer, proposal(UUID.randomUUID().toString(), root, "Shown live in the browser without a reload.",
                         LineageStore.unifiedDiff("Recipe.java", recipe, withLearningRate(recipe, "1.1e-2f"))));
             }
-            wait.until(d -> d.getPageSource().contains("Shown live in the browser without a reload."));
-            assertThat(browser.findElement(By.id("live")).getDomAttribute("class")).contains("on");
-        } finally {
-            browser.quit();
+            browser.awaitText("#trials tbody", "Shown live in the browser without a reload.");
+
+            // lineage tree: coloured, the chain to the best drawn; clicking a trial opens it
+            browser.open("/#/campaign/" + CAMPAIGN + "/tree");
+            browser.until(d -> browser.all("#tree-canvas[data-drawn]").size() == 1);
+            browser.screenshot("tree");
+            browser.clickTreeNode(trial);
+            browser.until(d -> browser.hash().startsWith("#/trial/" + trial));
+
+            // trial: hypothesis, feedback, keep rule, and the diff shows the changed knob line, highlighted
+            browser.await("#view-trial[data-trial='" + trial + "']");
+            browser.until(d -> browser.all("#diff .d2h-ins").stream()
+                    .anyMatch(e -> e.getText().replaceAll("\\s+", " ").contains(knobAssignment.replaceAll("\\s+", " "))));
+            assertThat(browser.all("#diff .hljs-keyword, #diff .hljs-type")).as("syntax highlighted").isNotEmpty();
+            browser.awaitText("#feedback", "Verdict");
+            browser.await("#git-commands");
+            browser.screenshot("trial");
+            browser.await("#layout-side").click();
+            browser.await("#diff .d2h-file-side-diff");
+            browser.screenshot("trial-side-by-side");
+
+            // compare: knob values side by side, the differing knob marked
+            browser.open("/#/compare?ids=" + root + "," + trial);
+            browser.await("#knob-table tr.differs");
+            browser.screenshot("compare");
+
+            // keyboard: j moves to the next row, Enter opens it
+            browser.open("/#/campaign/" + CAMPAIGN + "/trials");
+            browser.await("#trials tbody tr.selected");
+            new Actions(browser.driver()).sendKeys("j").sendKeys(Keys.ENTER).perform();
+            browser.until(d -> browser.hash().startsWith("#/trial/"));
         }
     }
 
-    private static WebDriver chromium() throws Exception {
-        Path profile = Files.createTempDirectory("chromium-profile");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new java.io.File("/usr/bin/chromedriver")).usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
+    @Test
+    @Order(5)
+    void givenATrialPage_whenReplayIsClicked_thenAReplayIsQueuedAndListed() throws Exception {
+        String scored = scoredProposals().get(0);
+        try (TrialBrowser browser = new TrialBrowser(stack.platformUrl()); Connection db = db()) {
+            long before = count(db, "select count(*) from replay where original_trial_id = '" + scored + "'");
+            browser.open("/#/trial/" + scored);
+            browser.await("#replay-button").click();
+            browser.awaitText(".replay .note", "queued as trial");
+            browser.until(d -> browser.all("#replay-table tr[data-replay]").size() == before + 1);
+            assertThat(count(db, "select count(*) from replay where original_trial_id = '" + scored + "'"))
+                    .isEqualTo(before + 1);
+            browser.screenshot("trial-replays");
+        }
+    }
+
+    /** Scored trials of the proposer's specialists (each edits knob lines), newest first. */
+    private static List<String> scoredProposals() throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection db = db(); ResultSet rs = db.createStatement().executeQuery("select id from trial where"
+                + " campaign_id = '" + CAMPAIGN + "' and kind = 'proposal' and specialist <> 'e2e-test'"
+                + " and score is not null and commit_id is not null order by recorded_at desc")) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        assertThat(out).as("scored proposals").isNotEmpty();
+        return out;
     }
 
     // ---- helpers

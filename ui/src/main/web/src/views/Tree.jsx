@@ -1,0 +1,128 @@
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { getJson, enc } from '../api.js';
+import { useLoad, useLive, useThrottled, useKeys } from '../hooks.js';
+import { href } from '../route.js';
+import { fmt, GROUP_COLORS, markOnce } from '../format.js';
+import { Loading, ErrorNote, StatusBadge, TrialLink, useWidth } from '../components.jsx';
+import { buildTree, subtreeSizes, initialFolds, visibleIds } from '../tree/model.js';
+import { TreeCanvas } from '../tree/canvas.js';
+
+const FOLD_LIMIT = 10000;
+
+/** The tree of tries: coloured by status, the chain from the root to the best in orange, foldable, zoomable. */
+export function TreeView({ campaign, query }) {
+  const load = useLoad(() => getJson(`/api/campaigns/${enc(campaign)}/tree`), [campaign]);
+  const refresh = useThrottled(() => load.reload(), 3000);
+  useLive(refresh, [campaign]);
+  const data = load.data;
+  return (
+    <div class="view" id="view-tree">
+      <div class="title-row"><h1>Lineage of {campaign}</h1></div>
+      <ErrorNote error={load.error} />
+      {!data ? <Loading what="the lineage tree" /> : data.nodes.length === 0
+        ? <p class="muted">No trial is in the lineage yet.</p>
+        : <TreeBody data={data} focus={query.focus} />}
+    </div>
+  );
+}
+
+function TreeBody({ data, focus }) {
+  const tree = useMemo(() => buildTree(data.nodes), [data]);
+  const sizes = useMemo(() => subtreeSizes(tree), [tree]);
+  const [folded, setFolded] = useState(() => initialFolds(tree, data.bestChain, FOLD_LIMIT, sizes));
+  const visible = useMemo(() => visibleIds(tree, folded), [tree, folded]);
+  const [hover, setHover] = useState(null);
+  const [selected, setSelected] = useState(focus || data.bestTrialId || tree.root);
+  const [goto, setGoto] = useState('');
+  const box = useRef();
+  const canvasRef = useRef();
+  const painter = useRef();
+  const width = useWidth(box, 1100);
+  const height = Math.max(420, Math.min(760, window.innerHeight - 260));
+
+  const toggle = (id) => setFolded((f) => {
+    const next = new Set(f);
+    if (next.has(id)) next.delete(id); else if (tree.children.has(id)) next.add(id);
+    return next;
+  });
+  const open = (id) => { location.hash = href('trial', { trial: id }); };
+
+  useEffect(() => {
+    painter.current = new TreeCanvas(canvasRef.current, {
+      onOpen: (id) => open(id),
+      onToggle: (id) => toggle(id),
+      onHover: (id, e) => setHover(id ? { id, x: e.offsetX, y: e.offsetY } : null),
+    });
+    canvasRef.current.looplab = painter.current;
+  }, []);
+  const first = useRef(true);
+  useEffect(() => {
+    const p = painter.current;
+    p.setData({ tree, folded, chain: data.bestChain, sizes }, visible);
+    p.selected = selected;
+    p.resize(width, height);
+    if (first.current) {
+      first.current = false;
+      p.fit();
+      if (focus) p.center(focus);
+    } else {
+      p.draw();
+    }
+    canvasRef.current.dataset.drawn = String(visible.length);
+    markOnce('tree');
+  }, [visible, width, height]);
+  useEffect(() => { const p = painter.current; p.selected = selected; p.draw(); }, [selected]);
+
+  const node = (id) => tree.byId.get(id);
+  const move = (to) => { if (to) { setSelected(to); painter.current.center(to); } };
+  useKeys({
+    ArrowLeft: () => move(node(selected)?.parent),
+    ArrowRight: () => move((tree.children.get(selected) || [])[0]),
+    ArrowDown: () => { const p = node(selected)?.parent; const s = tree.children.get(p) || []; move(s[s.indexOf(selected) + 1]); },
+    ArrowUp: () => { const p = node(selected)?.parent; const s = tree.children.get(p) || []; move(s[s.indexOf(selected) - 1]); },
+    Enter: () => selected && open(selected),
+    ' ': () => selected && toggle(selected),
+    '+': () => painter.current.zoomBy(1.4),
+    '=': () => painter.current.zoomBy(1.4),
+    '-': () => painter.current.zoomBy(1 / 1.4),
+    0: () => painter.current.fit(),
+  }, [selected, tree]);
+
+  const shown = hover ? node(hover.id) : null;
+  const sel = node(selected);
+  const foldedCount = [...folded].filter((id) => visible.includes(id)).length;
+  return (
+    <>
+      <div class="tree-toolbar">
+        <span>{data.nodes.length.toLocaleString()} trials in the lineage, {visible.length.toLocaleString()} drawn{foldedCount ? `, ${foldedCount.toLocaleString()} folded (ringed)` : ''}</span>
+        <button class="small" onClick={() => painter.current.fit()}>Fit</button>
+        <button class="small" onClick={() => data.bestTrialId && move(data.bestTrialId)} disabled={!data.bestTrialId}>Best</button>
+        <button class="small" onClick={() => setFolded(new Set())} disabled={folded.size === 0 || data.nodes.length > 4 * FOLD_LIMIT}>Unfold all</button>
+        <form onSubmit={(e) => { e.preventDefault(); if (tree.byId.has(goto.trim())) move(goto.trim()); }}>
+          <label>trial <input size="8" value={goto} onInput={(e) => setGoto(e.target.value)} /></label> <button class="small">Go</button>
+        </form>
+        <span class="legend">
+          {['keep', 'discard', 'in_flight', 'failure'].map((g) => <span><i style={{ background: GROUP_COLORS[g] }} />{g.replace('_', ' ')}</span>)}
+          <span><i class="chain" />chain to best</span>
+        </span>
+      </div>
+      <div class="tree-box" ref={box}>
+        <canvas id="tree-canvas" ref={canvasRef} tabIndex={0} aria-label="lineage tree: arrows move, Enter opens, Space folds, + and - zoom" />
+        {shown && (
+          <div class="tooltip" style={{ left: hover.x + 14, top: hover.y + 10 }}>
+            <strong>trial {shown.id}</strong> <StatusBadge status={shown.status} /><br />
+            {shown.specialist} · score {fmt(shown.score)}
+          </div>)}
+      </div>
+      <p class="caption">Click a trial to open it; right-click or Shift+click folds or unfolds its subtree; drag to move, scroll to zoom.
+        Keyboard: arrows move between parent, children and siblings; Enter opens; Space folds; + / - zoom; 0 fits.</p>
+      {sel && (
+        <p class="selected-node" aria-live="polite">Selected: <TrialLink id={sel.id}>trial {sel.id}</TrialLink> <StatusBadge status={sel.status} /> {sel.specialist}, score {fmt(sel.score)}
+          {tree.children.has(sel.id) && <> · {(sizes.get(sel.id) - 1).toLocaleString()} below · <button class="link" onClick={() => toggle(sel.id)}>{folded.has(sel.id) ? 'unfold' : 'fold'}</button></>}</p>)}
+      <details class="chain-list">
+        <summary>Chain from the root to the best ({data.bestChain.length} trials)</summary>
+        <ol>{data.bestChain.slice(-200).map((id) => <li><TrialLink id={id}>trial {id}</TrialLink> <StatusBadge status={node(id)?.status} /> {fmt(node(id)?.score)}</li>)}</ol>
+      </details>
+    </>
+  );
+}
