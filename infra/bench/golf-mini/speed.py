@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent.parent
+ROOT = HERE.parent.parent.parent
 RECIPE_DIR = ROOT / "recipes" / "golf-mini"
 TOKENS_PER_STEP = 8 * 128  # BATCH * SEQ_LEN of the baseline
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")

@@ -192,7 +192,8 @@ class BaselineRecipeTest(fixtures.TempDirTest):
         self.assertEqual(verdict["metrics"]["core_tasks"], 3)
         self.assertEqual(verdict["metrics"]["core_examples"], 9)
         self.assertTrue(-1 <= verdict["score"] <= 1)
-        self.assertEqual(verdict["metrics"]["causality_max_delta"], 0)
+        # float rounding only (matmul paths differ with the sequence length); the tolerance is 1e-3
+        self.assertLess(verdict["metrics"]["causality_max_delta"], 1e-4)
 
 
 if __name__ == "__main__":

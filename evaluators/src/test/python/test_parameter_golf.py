@@ -281,8 +281,10 @@ class BaselineRecipeTest(fixtures.TempDirTest):
         self.assertLess(verdict["metrics"]["val_loss"], math.log(300))
         self.assertEqual(verdict["metrics"]["eval_seq_len"], 32)
         self.assertEqual(verdict["metrics"]["eval_tokens"], 2048)
-        self.assertEqual(verdict["metrics"]["causality_max_delta"], 0)
-        self.assertEqual(verdict["metrics"]["batch_max_delta"], 0)
+        # a trained causal model moves only by float rounding (matmul paths differ with the
+        # sequence length); the probe's tolerance is 1e-3, a leak moves logits by more than 1
+        self.assertLess(verdict["metrics"]["causality_max_delta"], 1e-4)
+        self.assertLess(verdict["metrics"]["batch_max_delta"], 1e-4)
         self.assertEqual(verdict["model_bytes"], os.path.getsize(self.path("out", "model.bin")))
         names = {m["name"] for m in self.metrics()}
         self.assertTrue({"train_loss", "planned_steps", "train_steps", "model_bytes"} <= names)
