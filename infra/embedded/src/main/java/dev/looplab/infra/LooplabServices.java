@@ -27,6 +27,12 @@ public final class LooplabServices implements AutoCloseable {
     /** Partitions per Looplab topic. */
     public static final int TOPIC_PARTITIONS = 3;
 
+    /**
+     * Partitions of the run topic: a worker owns whole partitions, so there must be more than workers (the
+     * platform's {@code looplab.runs.partitions}, whose default this is, grows a topic that has fewer).
+     */
+    public static final int RUN_TOPIC_PARTITIONS = 12;
+
     /** Bucket for trial artifacts. */
     public static final String BUCKET = "looplab-artifacts";
 
@@ -134,7 +140,10 @@ public final class LooplabServices implements AutoCloseable {
         try {
             if (cfg.createTopics()) {
                 try (Admin admin = KafkaTopics.admin(services.endpoints.kafkaBootstrap())) {
-                    KafkaTopics.ensure(admin, services.endpoints.kafkaBootstrap(), TOPICS, TOPIC_PARTITIONS);
+                    String runs = dev.looplab.events.Topics.RUNS;
+                    KafkaTopics.ensure(admin, services.endpoints.kafkaBootstrap(), List.of(runs), RUN_TOPIC_PARTITIONS);
+                    KafkaTopics.ensure(admin, services.endpoints.kafkaBootstrap(),
+                            TOPICS.stream().filter(t -> !t.equals(runs)).toList(), TOPIC_PARTITIONS);
                 }
             }
             MinioClient client = MinioClient.builder().endpoint(services.endpoints.s3Endpoint())

@@ -79,6 +79,8 @@ public final class RunConsumer implements AutoCloseable {
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1,
                 // a new group must not skip runs published before the first worker joined
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                // partitions the platform adds to the run topic (looplab.runs.partitions) are taken within seconds
+                ConsumerConfig.METADATA_MAX_AGE_CONFIG, 10_000,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
                 // bytes, not text: a record that is not UTF-8 is set aside as it was
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));

@@ -7,6 +7,7 @@ import dev.looplab.platform.messaging.LiveUpdates;
 import dev.looplab.platform.messaging.RecordGuard;
 import dev.looplab.platform.metrics.MetricIngest;
 import dev.looplab.platform.outcome.OutcomeRecorder;
+import dev.looplab.platform.run.RunScheduler;
 import dev.looplab.platform.trial.Trial;
 import dev.looplab.platform.trial.TrialRepository;
 import dev.looplab.trial.TrialStatus;
@@ -40,6 +41,8 @@ public class TrialEventIntake {
     LiveUpdates live;
     @Inject
     RecordGuard guard;
+    @Inject
+    RunScheduler runs;
 
     static final String CONSUMER = "platform trial-event intake";
 
@@ -96,6 +99,8 @@ public class TrialEventIntake {
             }
             return outcomes.recordFinished(trial, event);
         });
+        // the worker is free: its next run goes out now, not at the dispatcher's next tick
+        runs.dispatchSoon();
         if (recorded != null) {
             outcomes.announce(recorded);
         }

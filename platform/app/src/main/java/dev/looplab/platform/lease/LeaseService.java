@@ -74,7 +74,7 @@ public class LeaseService {
         if (worker == null || worker.isBlank()) {
             return new Refused("worker is empty: send {\"worker\": \"<worker id>\"} to claim an attempt");
         }
-        return QuarkusTransaction.requiringNew().call(() -> {
+        Answer answer = QuarkusTransaction.requiringNew().call(() -> {
             Trial trial = trials.findById(trialId, LockModeType.PESSIMISTIC_WRITE);
             if (trial == null) {
                 return new UnknownTrial(trialId);
@@ -105,6 +105,11 @@ public class LeaseService {
             LOG.debugf("trial %s attempt %d claimed by %s", trialId, attempt, worker);
             return new Granted(grant(row));
         });
+        if (answer instanceof Granted) {
+            // the run left the worker's partition: it may take another to wait behind this one
+            runs.dispatchSoon();
+        }
+        return answer;
     }
 
     /**
@@ -314,13 +319,13 @@ public class LeaseService {
 
     void requestRun(String trialId, int attempt) {
         Trial trial = QuarkusTransaction.requiringNew().call(() -> trials.findById(trialId));
-        runs.scheduleRun(trial, attempt);
-        QuarkusTransaction.requiringNew().run(() -> {
+        // marked once Kafka has the request: until then the monitor's resendUnrequested sends it (deduped) again
+        runs.scheduleRun(trial, attempt, () -> QuarkusTransaction.requiringNew().run(() -> {
             TrialAttempt row = attempts.findById(TrialAttempt.of(trialId, attempt).id);
             if (row != null && row.requestedAt == null) {
                 row.requestedAt = Instant.now();
             }
-        });
+        }));
         live.trialChanged(trialId, TrialStatus.queued);
     }
 

@@ -4,10 +4,13 @@ import dev.looplab.events.Json;
 import dev.looplab.events.OutcomeRecorded;
 import dev.looplab.events.RunRequest;
 import io.smallrye.reactive.messaging.kafka.Record;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +33,23 @@ public class Publisher {
 
     public void requestRun(RunRequest request) {
         await(runs.send(Record.of(request.trialId(), Json.write(request))));
+    }
+
+    /** Sends the run request to one partition of the run topic (a partition its worker owns), keyed by trial. */
+    public void requestRun(RunRequest request, int partition) {
+        java.util.concurrent.CompletableFuture<Void> ack = new java.util.concurrent.CompletableFuture<>();
+        runs.send(Message.of(Record.of(request.trialId(), Json.write(request)),
+                Metadata.of(OutgoingKafkaRecordMetadata.<String>builder().withKey(request.trialId())
+                        .withPartition(partition).build()),
+                () -> {
+                    ack.complete(null);
+                    return java.util.concurrent.CompletableFuture.completedFuture(null);
+                },
+                failure -> {
+                    ack.completeExceptionally(failure);
+                    return java.util.concurrent.CompletableFuture.completedFuture(null);
+                }));
+        await(ack);
     }
 
     public void announceOutcome(OutcomeRecorded outcome) {

@@ -15,8 +15,9 @@ import jakarta.inject.Inject;
 import java.util.List;
 
 /**
- * The one place a run is asked for: it picks the budget and seed of an attempt, sends the run request to
- * {@code looplab.runs} and waits for Kafka's acknowledgement before it marks the trial requested.
+ * The one place a run is asked for: it picks the budget and seed of an attempt and sends the run request to
+ * {@code looplab.runs}, at once ({@code direct}) or when a worker has room ({@link RunDispatcher}), and marks the
+ * trial requested once Kafka acknowledged it; a trial not marked is sent again after a restart.
  */
 @ApplicationScoped
 public class RunScheduler {
@@ -31,6 +32,10 @@ public class RunScheduler {
     LineageService lineage;
     @Inject
     Publisher publisher;
+    @Inject
+    RunsConfig runsConfig;
+    @Inject
+    RunDispatcher dispatcher;
 
     /** Asks a worker to run the trial's next attempt. */
     public void scheduleRun(Trial trial) {
@@ -39,15 +44,37 @@ public class RunScheduler {
 
     /** Asks a worker to run {@code attempt} of the trial (a re-queued attempt after a lost or handed-back one). */
     public void scheduleRun(Trial trial, int attempt) {
+        scheduleRun(trial, attempt, () -> { });
+    }
+
+    /**
+     * Asks a worker to run {@code attempt} of the trial; {@code onRequested} runs once Kafka has the request. With
+     * fair dispatch the request waits until a worker has room, so that may be later, on the dispatcher's thread.
+     */
+    public void scheduleRun(Trial trial, int attempt, Runnable onRequested) {
         int budget = trial.trainBudgetSeconds != null && trial.trainBudgetSeconds > 0
                 ? trial.trainBudgetSeconds : trainBudgetSeconds(trial.task);
         long seed = trial.seed != null ? trial.seed : config.campaign().seed();
-        publisher.requestRun(new RunRequest(RunRequest.SCHEMA, trial.id, attempt, trial.campaignId,
+        RunRequest request = new RunRequest(RunRequest.SCHEMA, trial.id, attempt, trial.campaignId,
                 trial.task, lineage.fetchUrl(trial.task), trial.commitId, budget, seed, System.currentTimeMillis(),
                 trial.requestedSteps == null ? 0 : trial.requestedSteps,
-                trial.requestedStopStep == null ? 0 : trial.requestedStopStep));
-        int requestedBudget = budget;
-        QuarkusTransaction.requiringNew().run(() -> trials.markRunRequested(trial.id, requestedBudget, seed));
+                trial.requestedStopStep == null ? 0 : trial.requestedStopStep);
+        String trialId = trial.id;
+        Runnable requested = () -> {
+            QuarkusTransaction.requiringNew().run(() -> trials.markRunRequested(trialId, budget, seed));
+            onRequested.run();
+        };
+        if (runsConfig.dispatch() == RunsConfig.Dispatch.direct) {
+            publisher.requestRun(request);
+            requested.run();
+        } else {
+            dispatcher.enqueue(new FairDispatcher.QueuedRun(request, requested));
+        }
+    }
+
+    /** A worker claimed or finished a run, so it may have room: hand out waiting runs now. */
+    public void dispatchSoon() {
+        dispatcher.wake();
     }
 
     /** The training budget of the task's trials: the platform's override when set, else the task's own. */

@@ -61,6 +61,44 @@ public class TrialRepository implements PanacheRepositoryBase<Trial, String> {
         return n.longValue();
     }
 
+    /** Attempts claimed and not ended, by the worker holding them: what each worker runs now. */
+    public java.util.Map<String, Integer> countRunningByWorker() {
+        java.util.Map<String, Integer> running = new java.util.HashMap<>();
+        List<?> rows = getEntityManager().createNativeQuery("select worker, count(*) from trial_attempt"
+                + " where ended_at is null and claimed_at is not null and worker is not null group by worker")
+                .getResultList();
+        for (Object row : rows) {
+            Object[] cells = (Object[]) row;
+            running.put((String) cells[0], ((Number) cells[1]).intValue());
+        }
+        return running;
+    }
+
+    /**
+     * Of these attempt ids ({@code trialId:attempt}), those no longer waiting for a worker: claimed, ended, or of a
+     * trial already recorded.
+     */
+    public java.util.Set<String> findTakenAttempts(java.util.Collection<String> attemptIds) {
+        if (attemptIds.isEmpty()) {
+            return java.util.Set.of();
+        }
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        getEntityManager().createQuery("select a.id from TrialAttempt a where a.id in :ids"
+                        + " and (a.claimedAt is not null or a.endedAt is not null)", String.class)
+                .setParameter("ids", attemptIds).getResultList().forEach(taken::add);
+        java.util.Map<String, String> trialOf = new java.util.HashMap<>();
+        attemptIds.forEach(id -> trialOf.put(id, id.substring(0, id.lastIndexOf(':'))));
+        java.util.Set<String> recorded = new java.util.HashSet<>(getEntityManager().createQuery(
+                        "select t.id from Trial t where t.id in :ids and t.recordedAt is not null", String.class)
+                .setParameter("ids", java.util.Set.copyOf(trialOf.values())).getResultList());
+        trialOf.forEach((attempt, trial) -> {
+            if (recorded.contains(trial)) {
+                taken.add(attempt);
+            }
+        });
+        return taken;
+    }
+
     /** A new trial id from the database sequence; ids are short numbers people can say aloud. */
     public String nextTrialId() {
         Number next = (Number) getEntityManager().createNativeQuery("select nextval('trial_seq')").getSingleResult();
