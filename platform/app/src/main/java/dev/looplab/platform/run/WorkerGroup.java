@@ -5,6 +5,7 @@ import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -57,7 +58,15 @@ public final class WorkerGroup {
     }
 
     private List<Member> describe() {
-        ConsumerGroupDescription description = get(admin.describeConsumerGroups(List.of(group)).all()).get(group);
+        ConsumerGroupDescription description;
+        try {
+            description = get(admin.describeConsumerGroups(List.of(group)).all()).get(group);
+        } catch (IllegalStateException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return List.of(); // no worker has joined yet
+            }
+            throw e;
+        }
         return description.members().stream()
                 .map(m -> new Member(m.clientId(), m.consumerId(), m.assignment().topicPartitions().stream()
                         .filter(p -> p.topic().equals(topic)).map(TopicPartition::partition).sorted().toList()))
