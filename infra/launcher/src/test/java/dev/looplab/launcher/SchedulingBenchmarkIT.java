@@ -38,14 +38,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The scheduling-overhead benchmark (docs/benchmarks-scheduling.md): a campaign on the no-op task
- * queues {@code bench.trials} runs of its baseline (noise runs), and two packaged workers take them
+ * queues {@code bench.trials} runs of its baseline (noise runs), and {@code bench.workers} (2) packaged workers take them
  * through the real path (Kafka run request, claim over REST, git checkout, bubblewrap sandbox, evaluator,
  * S3 artifacts, FINISHED, outcome recorded). Skipped unless {@code -Dbench.scheduling=true}.
  */
 class SchedulingBenchmarkIT {
     private static final String CAMPAIGN = "scheduling-bench";
     private static final String TASK = "noop";
-    private static final int WORKERS = 2;
+    private static final int WORKERS = Integer.getInteger("bench.workers", 2);
     private static final int TRIALS = Integer.getInteger("bench.trials", 1000);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -56,7 +56,7 @@ class SchedulingBenchmarkIT {
     private static final List<App> workers = new ArrayList<>();
 
     @BeforeAll
-    static void startPlatformAndTwoWorkers() throws Exception {
+    static void startPlatformAndWorkers() throws Exception {
         assumeTrue(Boolean.getBoolean("bench.scheduling"), "the scheduling benchmark runs with -Dbench.scheduling=true");
         Path root = Path.of(System.getProperty("looplab.root", "../..")).toAbsolutePath().normalize();
         Path recipes = root.resolve("infra/launcher/src/test/resources/bench-recipes");
@@ -104,7 +104,7 @@ class SchedulingBenchmarkIT {
     }
 
     @Test
-    void givenAQueueOfNoOpTrialsOnTwoWorkers_thenEachIsRecordedOnceAndTheOverheadIsReported() throws Exception {
+    void givenAQueueOfNoOpTrialsOnTheWorkers_thenEachIsRecordedOnceAndTheOverheadIsReported() throws Exception {
         await().atMost(Duration.ofSeconds(120 + 3L * TRIALS)).pollInterval(Duration.ofSeconds(2))
                 .until(() -> recorded() >= TRIALS);
 
@@ -153,18 +153,36 @@ class SchedulingBenchmarkIT {
                 finishedToNextClaim.add((double) (r.claimedMs - previous));
             }
         }
-        // the run topic's partitions are split between the workers: one may run dry while the other has a queue
-        Map<String, long[]> perWorker = new java.util.TreeMap<>();
-        for (Row r : rows.values()) {
-            long[] w = perWorker.computeIfAbsent(r.worker, k -> new long[] {0, Long.MAX_VALUE, Long.MIN_VALUE});
-            w[0]++;
-            w[1] = Math.min(w[1], r.claimedMs);
-            w[2] = Math.max(w[2], r.recordedMs);
-        }
+        // each worker's share, and its idle time while trials waited: every trial is queued before the first claim,
+        // so trials wait until the last claim; a worker idles in its gaps (FINISHED sent -> next claim), before its
+        // first claim and after its last FINISHED while others still claim
+        long lastClaim = rows.values().stream().mapToLong(Row::claimedMs).max().orElseThrow();
+        Map<String, List<Row>> byWorker = new java.util.TreeMap<>();
+        rows.values().forEach(r -> byWorker.computeIfAbsent(r.worker, k -> new ArrayList<>()).add(r));
         StringBuilder workerLines = new StringBuilder();
-        perWorker.forEach((worker, w) -> workerLines.append(String.format(Locale.ROOT,
-                "%s: %d trials in %.1f s (first claim -> last outcome), %.3f s per trial%n", worker, w[0],
-                (w[2] - w[1]) / 1000.0, (w[2] - w[1]) / 1000.0 / w[0])));
+        double idleWaitingTotalS = 0;
+        for (var entry : byWorker.entrySet()) {
+            List<Row> own = entry.getValue();
+            long idleMs = own.get(0).claimedMs - firstClaim;
+            long stallMs = idleMs > 1000 ? idleMs : 0;
+            for (int k = 1; k < own.size(); k++) {
+                long gap = Math.min(own.get(k).claimedMs, lastClaim) - finished.get(own.get(k - 1).id);
+                idleMs += Math.max(0, gap);
+                stallMs += gap > 1000 ? gap : 0;
+            }
+            long tail = lastClaim - finished.get(own.get(own.size() - 1).id);
+            idleMs += Math.max(0, tail);
+            stallMs += tail > 1000 ? tail : 0;
+            idleWaitingTotalS += idleMs / 1000.0;
+            long first = own.get(0).claimedMs;
+            long last = own.stream().mapToLong(Row::recordedMs).max().orElseThrow();
+            workerLines.append(String.format(Locale.ROOT, "%s: %d trials (%.1f %%) in %.1f s (first claim -> last "
+                    + "outcome), %.3f s per trial; idle while trials waited %.1f s (of it in gaps over 1 s: %.1f s)%n",
+                    entry.getKey(), own.size(), 100.0 * own.size() / TRIALS, (last - first) / 1000.0,
+                    (last - first) / 1000.0 / own.size(), idleMs / 1000.0, stallMs / 1000.0));
+        }
+        workerLines.append(String.format(Locale.ROOT, "idle while trials waited, all workers: %.1f s (first claim ->"
+                + " last claim %.1f s)", idleWaitingTotalS, (lastClaim - firstClaim) / 1000.0));
         double wallS = (lastRecorded - firstClaim) / 1000.0;
         double processS = Arrays.stream(process).sum();
         double idealS = processS / WORKERS;

@@ -31,8 +31,6 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class RunDispatcher {
     private static final Logger LOG = Logger.getLogger(RunDispatcher.class);
-    /** The workers' consumer group (the worker's {@code RunConsumer.GROUP}). */
-    static final String WORKERS_GROUP = "looplab-workers";
     private static final Duration QUIET = Duration.ofSeconds(60);
 
     @Inject
@@ -45,6 +43,9 @@ public class RunDispatcher {
     MeterRegistry registry;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+    /** The workers' consumer group (the worker's {@code RunConsumer.GROUP}), as {@code WorkerPool} reads it. */
+    @ConfigProperty(name = "looplab.workers.group", defaultValue = "looplab-workers")
+    String workersGroup;
 
     private final Semaphore wake = new Semaphore(0);
     private volatile boolean running;
@@ -80,7 +81,7 @@ public class RunDispatcher {
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
-        group = new WorkerGroup(admin, WORKERS_GROUP, Topics.RUNS);
+        group = new WorkerGroup(admin, workersGroup, Topics.RUNS);
         try {
             group.ensurePartitions(config.partitions());
         } catch (RuntimeException e) {
@@ -99,7 +100,7 @@ public class RunDispatcher {
         loop.setDaemon(true);
         loop.start();
         LOG.infof("fair run dispatch: runs go to workers of %s with room (backlog %d per busy worker, tick %s)",
-                WORKERS_GROUP, config.backlog(), config.tick());
+                workersGroup, config.backlog(), config.tick());
         return fair;
     }
 
@@ -123,12 +124,12 @@ public class RunDispatcher {
                 fair.dispatch();
                 if (fair.waiting() > 0 && group.members().isEmpty()) {
                     quietly("%d run(s) wait for a worker: no worker of group %s owns a partition of %s; they are sent"
-                            + " when one joins", fair.waiting(), WORKERS_GROUP, Topics.RUNS);
+                            + " when one joins", fair.waiting(), workersGroup, Topics.RUNS);
                 }
             } catch (RuntimeException e) {
                 // the broker may be restarting; the runs stay queued
                 quietly("%d run(s) held: the workers' group %s could not be read from Kafka (%s); if the platform may"
-                        + " not describe it, set looplab.runs.dispatch=direct", fair.waiting(), WORKERS_GROUP,
+                        + " not describe it, set looplab.runs.dispatch=direct", fair.waiting(), workersGroup,
                         e.getMessage());
             }
         }
