@@ -107,7 +107,9 @@ public final class FairDispatcher {
         List<Slot> slots = new ArrayList<>();
         for (WorkerGroup.Member m : members) {
             int queued = m.partitions().stream().mapToInt(p -> queuedOn.getOrDefault(p, 0)).sum();
-            slots.add(new Slot(m, running.getOrDefault(m.clientId(), 0) + queued));
+            // a worker runs one trial at a time: a second open attempt is one it finished and the platform has
+            // not recorded yet, which must not keep the worker's next run back
+            slots.add(new Slot(m, Math.min(1, running.getOrDefault(m.clientId(), 0)) + queued));
         }
         int sent = 0;
         while (true) {
