@@ -5,6 +5,8 @@
 //          env LOOPLAB_DATA, LOOPLAB_OUT, LOOPLAB_METRICS, LOOPLAB_BUDGET_S, LOOPLAB_SEED, LOOPLAB_THREADS
 //          (optional LOOPLAB_STEPS: train exactly that many steps, schedule by step; bit-reproducible;
 //           LOOPLAB_STOP_STEP: stop after that many of them, as a budgeted run cut short by its deadline did)
+//          (LOOPLAB_BUDGET_CLOCK=cpu: the budget counts this process's CPU seconds, as the worker does for CPU tasks;
+//           wall or unset: seconds on the clock since the JVM started)
 //          A budgeted run times its first PLAN_AFTER_STEPS steps, then fixes its step count and schedules
 //          by step from there: the metrics record planned_steps and train_steps, and a replay with
 //          LOOPLAB_STEPS=planned_steps (and LOOPLAB_STOP_STEP=train_steps when fewer) repeats it bit for bit.
@@ -390,8 +392,9 @@ public class Recipe {
             throw new IllegalArgumentException("LOOPLAB_DATA " + data + " has " + text.length
                     + " bytes; need more than SEQ_LEN + 1 = " + (SEQ_LEN + 1));
         }
-        // leave room for export and JVM exit: 1.5 s plus 5% of the budget
-        long deadlineMs = jvmStartMs + (long) (budget * 1000 * 0.95 - 1500);
+        // leave room for export and JVM exit: 1.5 s plus 5% of the budget, on the clock the budget counts
+        BudgetClock clock = BudgetClock.fromEnv(jvmStartMs);
+        long deadlineMs = (long) (budget * 1000 * 0.95 - 1500);
 
         Engine engine = startEngine(threads);
         SplittableRandom rng = new SplittableRandom(seed);
@@ -414,18 +417,20 @@ public class Recipe {
                     params, budget, threads, seed);
 
             long trainStartMs = System.currentTimeMillis();
+            long trainStartClock = clock.millis();
             double lastStepMs = 0;
-            long planStartMs = trainStartMs;
+            long planStartMs = trainStartClock;
             int step = 0;
             double emaLoss = Double.NaN;
             while (step < maxSteps && step < stopAfter) {
-                long now = System.currentTimeMillis();
+                long now = clock.millis();
                 if (step == PLAN_AFTER_STEPS && maxSteps == Integer.MAX_VALUE) {
                     // from here the schedule is by step, so a replay given this count trains the same numbers
                     double msPerStep = (now - planStartMs) / (double) (PLAN_AFTER_STEPS - 1);
                     maxSteps = step + (int) Math.max(1, Math.floor((deadlineMs - now) / Math.max(1.0, msPerStep) * 0.9));
-                    metric(log, step, "planned_steps", maxSteps, (now - trainStartMs) / 1000.0);
-                    System.err.printf(Locale.ROOT, "golf-mini: planned %d steps at %.0f ms/step%n", maxSteps, msPerStep);
+                    metric(log, step, "planned_steps", maxSteps, (System.currentTimeMillis() - trainStartMs) / 1000.0);
+                    System.err.printf(Locale.ROOT, "golf-mini: planned %d steps at %.0f %s ms/step%n", maxSteps,
+                            msPerStep, clock.name);
                 }
                 if (step == 1) {
                     planStartMs = now;
@@ -456,7 +461,7 @@ public class Recipe {
                 step++;
                 long after = System.currentTimeMillis();
                 // the first step pays one-off costs (allocator, kernels): it says nothing about the next one
-                lastStepMs = step == 1 ? 0 : after - now;
+                lastStepMs = step == 1 ? 0 : clock.millis() - now;
                 emaLoss = Double.isNaN(emaLoss) ? loss : 0.9 * emaLoss + 0.1 * loss;
                 if (step % 10 == 0 || step <= 3 || System.getenv("LOOPLAB_VERBOSE") != null) {
                     double wall = (after - trainStartMs) / 1000.0;
@@ -471,12 +476,39 @@ public class Recipe {
             metric(log, step, "planned_steps", maxSteps == Integer.MAX_VALUE ? step : maxSteps, wall);
             metric(log, step, "train_steps", step, wall);
             metric(log, step, "train_tokens", (double) step * BATCH * SEQ_LEN, wall);
+            metric(log, step, "train_cpu_seconds", BudgetClock.processCpuMillis() / 1000.0, wall);
             if (step == 0) {
                 throw new IllegalStateException("budget " + budget + " s left no time for a single step");
             }
             long bytes = export(model.p, out.resolve("model.bin"));
             metric(log, step, "model_bytes", bytes, wall);
             System.err.printf(Locale.ROOT, "golf-mini: %d steps in %.1f s, model.bin %d bytes%n", step, wall, bytes);
+        }
+    }
+
+    /**
+     * The clock the budget counts, in milliseconds: this process's CPU time (all threads, from JVM start), so
+     * other work on the machine does not shrink the steps planned, or the wall clock since the JVM started.
+     */
+    record BudgetClock(String name, java.util.function.LongSupplier clock) {
+        static BudgetClock fromEnv(long jvmStartMs) {
+            String value = System.getenv("LOOPLAB_BUDGET_CLOCK");
+            String name = value == null || value.isBlank() ? "wall" : value.strip();
+            return switch (name) {
+                case "cpu" -> new BudgetClock("CPU", BudgetClock::processCpuMillis);
+                case "wall" -> new BudgetClock("wall", () -> System.currentTimeMillis() - jvmStartMs);
+                default -> throw new IllegalArgumentException("LOOPLAB_BUDGET_CLOCK is '" + value
+                        + "': use cpu (CPU seconds of this process) or wall (seconds on the clock)");
+            };
+        }
+
+        static long processCpuMillis() {
+            return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime() / 1_000_000L;
+        }
+
+        long millis() {
+            return clock.getAsLong();
         }
     }
 

@@ -13,6 +13,13 @@
 #       budgeted runs against their step-fixed replays, then fixed-step runs with the collector stressed
 #       (G1 with a 4 MB young generation, serial with 1 MB) against an undisturbed one; prints one
 #       line per run with the model.bin hash and whether it matches (docs/architecture.md, Reproducibility).
+#   infra/bench/golf-mini/run.sh cpuhog [--runs 3] [--budget 20] [--threads 2] [--clock cpu]
+#       scores the baseline --runs times on the machine as it is ("quiet"), then --runs times beside a busy
+#       loop on every core ("hog"), each budgeted in CPU seconds as the worker budgets golf-mini (--clock wall:
+#       the old wall-clock budget, for comparison); prints both score sets, their means, the quiet noise floor
+#       (2 sigma) and whether the hog mean lies within it (docs/benchmarks.md, "golf-mini beside a CPU hog").
+#   infra/bench/golf-mini/run.sh smoke
+#       every benchmark script in a few steps, numbers not checked: the build's BenchScriptsSmokeTest runs it.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 root=$(pwd)
@@ -20,7 +27,8 @@ work=${LOOPLAB_BENCH_DIR:-$root/infra/bench/golf-mini/target}
 mkdir -p "$work"
 
 mode=${1:-}
-[[ $mode == speed || $mode == loss || $mode == determinism ]] || { sed -n 2,15p "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[[ $mode == speed || $mode == loss || $mode == determinism || $mode == cpuhog || $mode == smoke ]] \
+  || { sed -n 2,22p "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 shift
 
 # the DJL runtime classpath and the evaluators' classes, built offline from this checkout
@@ -79,6 +87,80 @@ loss)
     --cpu "$(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cpus" \
     --note "load average $load at the start (other work on the machine slows every step)" --out docs/golf-mini-loss.svg
   echo "wrote docs/golf-mini-loss.svg"
+  ;;
+cpuhog)
+  runs=3 budget=20 threads=2 clock=cpu
+  while [[ $# -gt 0 ]]; do
+    case $1 in
+      --runs) runs=$2; shift 2 ;;
+      --budget) budget=$2; shift 2 ;;
+      --threads) threads=$2; shift 2 ;;
+      --clock) clock=$2; shift 2 ;;
+      *) echo "unknown option $1: use --runs N, --budget S, --threads N or --clock cpu|wall" >&2; exit 2 ;;
+    esac
+  done
+  [[ $runs =~ ^[0-9]+$ && $runs -ge 2 ]] || { echo "--runs $runs: need a whole number >= 2 (a noise floor needs two runs)" >&2; exit 2; }
+  [[ $clock == cpu || $clock == wall ]] || { echo "--clock $clock: use cpu (the worker's golf-mini budget) or wall" >&2; exit 2; }
+  hogs=()
+  stop_hogs() { for pid in "${hogs[@]}"; do kill "$pid" 2>/dev/null || true; done; hogs=(); }
+  trap stop_hogs EXIT
+  metric() { grep "\"$2\"" "$1/metrics.jsonl" | tail -1 | sed 's/.*"value":\([-0-9.eE+]*\).*/\1/'; }
+  # one scored run: <dir> <seed>; prints "load steps cpu_s wall_s val_bpb"
+  scored() {
+    local dir=$1 seed=$2 load started_ms wall_ms cpu bpb
+    rm -rf "$dir" && mkdir -p "$dir"
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    started_ms=$(( $(date +%s%N) / 1000000 ))
+    (cd recipes/golf-mini && env -i PATH=/usr/bin:/bin HOME="$HOME" MKL_CBWR=AUTO,STRICT LOOPLAB_DATA="$data" \
+        LOOPLAB_OUT="$dir/out" LOOPLAB_METRICS="$dir/metrics.jsonl" LOOPLAB_BUDGET_S="$budget" \
+        LOOPLAB_BUDGET_CLOCK="$clock" LOOPLAB_SEED="$seed" LOOPLAB_THREADS="$threads" \
+        java -XX:+UseSerialGC -Dai.djl.offline=true -cp "$djl_cp" Recipe.java train) > "$dir/train.log" 2>&1
+    wall_ms=$(( $(date +%s%N) / 1000000 - started_ms ))
+    cpu=$(metric "$dir" train_cpu_seconds)
+    java -cp "$eval_cp" infra/bench/golf-mini/GolfMiniBench.java evaluate recipes/golf-mini "$dir/out" "$cpu" "$seed" \
+      > "$dir/score.txt"
+    bpb=$(sed -n 's/.*val_bpb=\([0-9.]*\).*/\1/p' "$dir/score.txt")
+    printf '%s %s %s %d.%03d %s\n' "$load" "$(metric "$dir" train_steps)" "$cpu" $((wall_ms / 1000)) $((wall_ms % 1000)) "$bpb"
+  }
+  run=$work/cpuhog
+  echo "# golf-mini beside a CPU hog, $(date -u '+%F %H:%M') UTC: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cpus,"
+  echo "# budget $budget $clock s, $threads threads, seeds 1..$runs in each set, load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "| set | seed | load 1m at start | steps | CPU s | wall s | val_bpb |"
+  echo "|---|---|---|---|---|---|---|"
+  : > "$run.scores"
+  for set in quiet hog; do
+    if [[ $set == hog ]]; then
+      for ((c = 0; c < $(nproc); c++)); do (while :; do :; done) & hogs+=($!); done
+      sleep 5  # let the load average see them
+    fi
+    for ((i = 1; i <= runs; i++)); do
+      read -r load steps cpu wall bpb < <(scored "$run/$set-$i" "$i")
+      echo "| $set | $i | $load | $steps | $cpu | $wall | ${bpb:-failed} |"
+      [[ -n $bpb ]] || { echo "run $set-$i scored nothing: see $run/$set-$i/train.log and score.txt" >&2; exit 1; }
+      echo "$set $bpb" >> "$run.scores"
+    done
+    stop_hogs
+  done
+  awk '{ n[$1]++; s[$1] += $2; q[$1] += $2 * $2 }
+       END {
+         for (k in n) { m[k] = s[k] / n[k]; sd[k] = sqrt((q[k] - n[k] * m[k] * m[k]) / (n[k] - 1)) }
+         floor = 2 * sd["quiet"]; d = m["hog"] - m["quiet"]
+         printf "quiet mean %.4f (sd %.4f), hog mean %.4f (sd %.4f), hog - quiet %+.4f, quiet noise floor 2 sigma %.4f: %s\n",
+           m["quiet"], sd["quiet"], m["hog"], sd["hog"], d, floor,
+           (d <= floor && d >= -floor) ? "within the noise floor" : "OUTSIDE the noise floor"
+       }' "$run.scores"
+  ;;
+smoke)
+  # a few steps of each script, so a moved file or a renamed anchor fails the build instead of the next benchmark run
+  smoke=$work/smoke
+  rm -rf "$smoke" && mkdir -p "$smoke"
+  (cd recipes/golf-mini && env -i PATH=/usr/bin:/bin HOME="$HOME" MKL_CBWR=AUTO,STRICT LOOPLAB_DATA="$data" \
+      LOOPLAB_OUT="$smoke/out" LOOPLAB_METRICS="$smoke/metrics.jsonl" LOOPLAB_BUDGET_S=600 LOOPLAB_BUDGET_CLOCK=cpu \
+      LOOPLAB_SEED=1 LOOPLAB_THREADS=1 LOOPLAB_STEPS=2 \
+      java -XX:+UseSerialGC -Dai.djl.offline=true -cp "$djl_cp" Recipe.java train) > "$smoke/train.log" 2>&1 \
+    || { cat "$smoke/train.log" >&2; exit 1; }
+  java -cp "$eval_cp" infra/bench/golf-mini/GolfMiniBench.java evaluate recipes/golf-mini "$smoke/out" 1 1
+  echo "smoke: golf-mini recipe trained 2 steps and was scored"
   ;;
 determinism)
   pairs=6 budget=30 steps=40

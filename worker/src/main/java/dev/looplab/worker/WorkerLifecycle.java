@@ -12,6 +12,7 @@ import dev.looplab.worker.run.TrialHandler;
 import dev.looplab.worker.run.TaskResolver;
 import dev.looplab.worker.run.TrialEventPublisher;
 import dev.looplab.worker.run.TrialRunner;
+import dev.looplab.worker.sandbox.TrainingCommand;
 import dev.looplab.worker.sandbox.SandboxUnavailableException;
 import dev.looplab.worker.sandbox.TrialSandbox;
 import dev.looplab.worker.sandbox.Unconfined;
@@ -67,7 +68,8 @@ public class WorkerLifecycle {
         TrialRunner runner = new TrialRunner(new TrialRunner.Settings(workerId, config.home().toAbsolutePath(),
                 config.worker().threads(), Duration.ofSeconds(config.worker().minGraceSeconds()),
                 config.worker().keepWorkDirs(), DjlRuntime::classpathString, sandbox,
-                config.worker().devices().orElse(null), config.worker().python()), tasks, artifacts, events);
+                config.worker().devices().orElse(null), config.worker().python(),
+                TrainingCommand.ceilingFactor(config.worker().wallCeilingFactor())), tasks, artifacts, events);
         checkSandbox();
         PlatformLeases platform = config.platform().url().filter(u -> !u.isBlank())
                 .map(url -> new PlatformLeases(url, workerId)).orElse(null);

@@ -82,6 +82,14 @@ public interface WorkerConfig {
         @WithDefault("10")
         int minGraceSeconds();
 
+        /**
+         * The wall-clock ceiling of a task that budgets CPU seconds ({@code budget_clock: cpu}), as a multiple of
+         * its budget: a recipe that sleeps or waits is stopped there. A number >= 1; read as text so a malformed
+         * value is reported with the fix.
+         */
+        @WithDefault("3")
+        String wallCeilingFactor();
+
         /** Lease heartbeat interval when the platform does not say one (no platform URL). */
         @WithDefault("10")
         int heartbeatSeconds();

@@ -4,6 +4,7 @@ import dev.looplab.trial.Direction;
 import dev.looplab.evaluation.EvaluationRequest;
 import dev.looplab.evaluation.Evaluator;
 import dev.looplab.evaluation.Evaluator.TrainingData;
+import dev.looplab.evaluation.task.TaskDefinition;
 import dev.looplab.trial.Measurement;
 import dev.looplab.trial.TrialStatus;
 import dev.looplab.events.ArtifactRef;
@@ -12,6 +13,7 @@ import dev.looplab.events.TrialEvent;
 import dev.looplab.worker.artifact.ArtifactStore;
 import dev.looplab.worker.checkout.TrialCheckout;
 import dev.looplab.worker.fingerprint.EnvironmentFingerprint;
+import dev.looplab.worker.fingerprint.LoadAverage;
 import dev.looplab.worker.sandbox.RecipeRuntime;
 import dev.looplab.worker.sandbox.SandboxLimits;
 import dev.looplab.worker.metrics.MetricEvents;
@@ -48,14 +50,28 @@ public final class TrialRunner {
 
     /**
      * Where the runner keeps its files and how it runs recipes: confined by {@code sandbox}, seeing
-     * {@code devices} as CUDA_VISIBLE_DEVICES (null: no GPU), Python recipes on {@code python}.
+     * {@code devices} as CUDA_VISIBLE_DEVICES (null: no GPU), Python recipes on {@code python}, a CPU
+     * budget stopped on the wall clock at {@code wallCeilingFactor} times the budget.
      */
     public record Settings(String workerId, Path home, int threads, Duration minGrace, boolean keepWorkDirs,
-                           Supplier<String> djlClasspath, TrialSandbox sandbox, String devices, Path python) {
+                           Supplier<String> djlClasspath, TrialSandbox sandbox, String devices, Path python,
+                           double wallCeilingFactor) {
+
+        /** The wall-clock ceiling of a CPU budget when none is configured: three times the budget. */
+        public static final double DEFAULT_WALL_CEILING_FACTOR = 3.0;
 
         public Settings {
             devices = devices == null || devices.isBlank() ? null : devices.strip();
             python = python == null ? Path.of("/usr/bin/python3") : python;
+            // fails naming the setting, so a malformed value stops the worker at start, not a trial later
+            TrainingCommand.ceilingFor(Duration.ofSeconds(1), wallCeilingFactor);
+        }
+
+        /** A runner whose CPU budgets have the default wall-clock ceiling. */
+        public Settings(String workerId, Path home, int threads, Duration minGrace, boolean keepWorkDirs,
+                        Supplier<String> djlClasspath, TrialSandbox sandbox, String devices, Path python) {
+            this(workerId, home, threads, minGrace, keepWorkDirs, djlClasspath, sandbox, devices, python,
+                    DEFAULT_WALL_CEILING_FACTOR);
         }
 
         /** A runner whose Python recipes run on Debian's python3. */
@@ -171,17 +187,22 @@ public final class TrialRunner {
         progress.recipeCommand = recipeCommand;
         progress.command = command;
         progress.budgetSeconds = budgetSeconds;
-        LOG.infof("trial %s attempt %d: training %s for %d s in %s", request.trialId(), request.attempt(),
-                task.task(), budgetSeconds, recipeDir);
+        LOG.infof("trial %s attempt %d: training %s for %d %s s in %s", request.trialId(), request.attempt(),
+                task.task(), budgetSeconds, command.clock() == TrainingCommand.Clock.CPU ? "CPU" : "wall", recipeDir);
         TrainingResult trained;
         // points stream to the platform while the recipe trains; they never feed the outcome
         MetricsTail metrics = MetricsTail.start(dirs.metrics(), MetricsTail.Settings.DEFAULT,
                 points -> events.publish(MetricEvents.batch(request.trialId(), request.attempt(),
                         settings.workerId(), points)));
+        progress.loadStart = LoadAverage.oneMinute();
         try (metrics) {
             trained = TrainingProcess.run(command);
         }
-        progress.trainSeconds = trained.seconds();
+        progress.loadEnd = LoadAverage.oneMinute();
+        progress.trained = trained;
+        // what the budget counted is what the evaluator judges and a time-scored task scores: CPU seconds for CPU tasks
+        double budgeted = trained.budgetedSeconds(command.clock());
+        progress.trainSeconds = budgeted;
 
         events.publish(event(request, TrialEvent.Type.EVALUATING,
                 describe(trained, command) + "; " + metrics.summary().describe(), null, null));
@@ -189,7 +210,7 @@ public final class TrialRunner {
         long evalStarted = System.nanoTime();
         try {
             measured = evaluator.evaluate(new EvaluationRequest(recipeDir, dirs.out(), dirs.scratch(),
-                    trained.exitCode(), trained.timedOut(), trained.seconds(), request.seed(), sandbox, budgetSeconds));
+                    trained.exitCode(), trained.timedOut(), budgeted, request.seed(), sandbox, budgetSeconds));
         } catch (RuntimeException e) {
             throw new IllegalStateException("evaluator " + evaluator.name() + " " + evaluator.version()
                     + " failed: " + e, e);
@@ -271,6 +292,8 @@ public final class TrialRunner {
         env.put("LOOPLAB_OUT", dirs.out().toAbsolutePath().toString());
         env.put("LOOPLAB_METRICS", dirs.metrics().toAbsolutePath().toString());
         env.put("LOOPLAB_BUDGET_S", Integer.toString(budgetSeconds));
+        // the recipe plans its steps on the clock its budget is counted on
+        env.put("LOOPLAB_BUDGET_CLOCK", task.budgetClock().name());
         env.put("LOOPLAB_SEED", Long.toString(seed));
         env.put("LOOPLAB_THREADS", Integer.toString(settings.threads()));
         // the same seed and threads must train the same numbers (see DjlRuntime)
@@ -292,17 +315,25 @@ public final class TrialRunner {
         List<String> confined = sandbox.wrap(argv, recipeDir, List.of(dirs.checkout(), data.path()),
                 List.of(dirs.out(), dirs.metrics()));
         Duration budget = Duration.ofSeconds(budgetSeconds);
+        boolean cpu = task.budgetClock() == TaskDefinition.BudgetClock.cpu;
         return new TrainingCommand(confined, recipeDir, env, dirs.log(), budget,
-                TrainingCommand.graceFor(budget, settings.minGrace()), limits);
+                TrainingCommand.graceFor(budget, settings.minGrace()), limits,
+                cpu ? TrainingCommand.Clock.CPU : TrainingCommand.Clock.WALL,
+                cpu ? TrainingCommand.ceilingFor(budget, settings.wallCeilingFactor()) : null);
     }
 
     private static String describe(TrainingResult trained, TrainingCommand command) {
+        String cpu = Double.isFinite(trained.cpuSeconds())
+                ? String.format(Locale.ROOT, ", %.1f CPU s", trained.cpuSeconds()) : "";
         if (trained.timedOut()) {
-            return String.format(Locale.ROOT, "training killed after %.1f s (budget %d s + grace %d s)",
-                    trained.seconds(), command.budget().toSeconds(), command.grace().toSeconds());
+            return String.format(Locale.ROOT, "training killed after %.1f s%s (%s budget %d s + grace %d s%s)",
+                    trained.seconds(), cpu, command.clock() == TrainingCommand.Clock.CPU ? "CPU" : "wall",
+                    command.budget().toSeconds(), command.grace().toSeconds(),
+                    command.clock() == TrainingCommand.Clock.CPU
+                            ? ", wall-clock ceiling " + command.ceiling().toSeconds() + " s" : "");
         }
-        return String.format(Locale.ROOT, "training exited with code %d after %.1f s", trained.exitCode(),
-                trained.seconds());
+        return String.format(Locale.ROOT, "training exited with code %d after %.1f s%s", trained.exitCode(),
+                trained.seconds(), cpu);
     }
 
     /**
@@ -401,7 +432,8 @@ public final class TrialRunner {
             return fingerprint.forAttempt(new EnvironmentFingerprint.TrialFacts(progress.task.runtime(),
                     progress.recipeCommand, settings.threads(), request.seed(), progress.budgetSeconds,
                     request.steps(), request.stopStep(), numerics, progress.dataSha256, measurement.dataSha256(),
-                    dirs.metrics(), progress.sandbox == null ? null : progress.sandbox.description()));
+                    dirs.metrics(), progress.sandbox == null ? null : progress.sandbox.description(),
+                    progress.budgetFacts()));
         } catch (RuntimeException e) {
             LOG.warnf("could not fingerprint trial %s: %s", request.trialId(), e.toString());
             return Map.of("fingerprint_error", String.valueOf(e.getMessage()));
@@ -462,5 +494,17 @@ public final class TrialRunner {
         int budgetSeconds;
         /** The trial's own sandbox: the worker's, plus the task's held-out paths hidden. */
         TrialSandbox sandbox;
+        /** How training ended; null until it did. */
+        TrainingResult trained;
+        /** The machine's 1-minute load average when training started and ended (NaN where unknown). */
+        double loadStart = Double.NaN;
+        double loadEnd = Double.NaN;
+
+        EnvironmentFingerprint.BudgetFacts budgetFacts() {
+            return new EnvironmentFingerprint.BudgetFacts(command.clock().name().toLowerCase(Locale.ROOT),
+                    command.clock() == TrainingCommand.Clock.CPU ? command.ceiling().toSeconds() : 0,
+                    loadStart, loadEnd, trained == null ? Double.NaN : trained.seconds(),
+                    trained == null ? Double.NaN : trained.cpuSeconds());
+        }
     }
 }
