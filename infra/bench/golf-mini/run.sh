@@ -31,19 +31,25 @@ mode=${1:-}
   || { sed -n 2,22p "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 shift
 
-# the DJL runtime classpath and the evaluators' classes, built offline from this checkout
+# the DJL runtime classpath and the evaluators' classes, built offline from this checkout; a caller that has
+# both (the build's smoke test) passes them as LOOPLAB_BENCH_DJL_CP and LOOPLAB_BENCH_EVAL_CP
 djl_cp_file=infra/runtimes/djl/target/classes/looplab/runtime/djl.classpath
-if [[ ! -f $djl_cp_file || ! -d infra/runtimes/common/target/classes || ! -d evaluators/target/classes/dev/looplab/evaluation/golf ]]; then
-  ./mvnw -o -q -pl infra/runtimes/djl -am package -DskipTests
-  ./mvnw -o -q -pl evaluators -am compile
+if [[ -n ${LOOPLAB_BENCH_DJL_CP:-} && -n ${LOOPLAB_BENCH_EVAL_CP:-} ]]; then
+  djl_cp=$LOOPLAB_BENCH_DJL_CP
+  eval_cp=$LOOPLAB_BENCH_EVAL_CP
+else
+  if [[ ! -f $djl_cp_file || ! -d infra/runtimes/common/target/classes || ! -d evaluators/target/classes/dev/looplab/evaluation/golf ]]; then
+    ./mvnw -o -q -pl infra/runtimes/djl -am package -DskipTests
+    ./mvnw -o -q -pl evaluators -am compile
+  fi
+  if [[ ! -f $work/evaluators.classpath ]]; then
+    ./mvnw -o -q -pl evaluators dependency:build-classpath -Dmdep.includeScope=compile \
+      -Dmdep.outputFile="$work/evaluators.classpath"
+  fi
+  djl_cp=$(cat "$djl_cp_file")
+  # this checkout's classes first: the local Maven repository may hold an older looplab-runtime-djl jar
+  eval_cp="evaluators/target/classes:platform/api/target/classes:infra/runtimes/djl/target/classes:infra/runtimes/common/target/classes:$(cat "$work/evaluators.classpath")"
 fi
-if [[ ! -f $work/evaluators.classpath ]]; then
-  ./mvnw -o -q -pl evaluators dependency:build-classpath -Dmdep.includeScope=compile \
-    -Dmdep.outputFile="$work/evaluators.classpath"
-fi
-djl_cp=$(cat "$djl_cp_file")
-# this checkout's classes first: the local Maven repository may hold an older looplab-runtime-djl jar
-eval_cp="evaluators/target/classes:infra/runtimes/djl/target/classes:infra/runtimes/common/target/classes:$(cat "$work/evaluators.classpath")"
 
 # the exact training split the worker gives a trial (the evaluator's GolfMiniData)
 data=$work/train.txt
