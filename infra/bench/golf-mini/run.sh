@@ -6,14 +6,14 @@
 #       (infra/bench/golf-mini/golf_mini_torch.py), alternating runs, same CPU, same thread count; more
 #       variants: djl-mkl-free, torch-recipe-adamw (see speed.py). infra/bench/golf-mini/phases.sh splits a step.
 #       Needs Debian's python3-torch and OpenBLAS: apt-get install -y python3-torch libopenblas0-pthread
-#   infra/bench/golf-mini/run.sh loss [--budget 90] [--threads 1] [--seed 1]
+#   infra/bench/golf-mini/run.sh loss [--budget 90] [--threads 1] [--seed 1] [--out docs/golf-mini-loss.svg]
 #       trains the baseline recipe for its default budget (task.yaml: 90 s), scores it with the
 #       golf-mini evaluator and renders train loss and the held-out score to docs/golf-mini-loss.svg.
-#   infra/bench/golf-mini/run.sh determinism [--pairs 6] [--budget 30] [--steps 40]
+#   infra/bench/golf-mini/run.sh determinism [--pairs 6] [--budget 30] [--steps 40] [--stressed 4]
 #       budgeted runs against their step-fixed replays, then fixed-step runs with the collector stressed
 #       (G1 with a 4 MB young generation, serial with 1 MB) against an undisturbed one; prints one
 #       line per run with the model.bin hash and whether it matches (docs/architecture.md, Reproducibility).
-#   infra/bench/golf-mini/run.sh cpuhog [--runs 3] [--budget 20] [--threads 2] [--clock cpu]
+#   infra/bench/golf-mini/run.sh cpuhog [--runs 3] [--budget 20] [--threads 2] [--clock cpu] [--settle 5]
 #       scores the baseline --runs times on the machine as it is ("quiet"), then --runs times beside a busy
 #       loop on every core ("hog"), each budgeted in CPU seconds as the worker budgets golf-mini (--clock wall:
 #       the old wall-clock budget, for comparison); prints both score sets, their means, the quiet noise floor
@@ -66,13 +66,14 @@ speed)
   exec /usr/bin/python3 infra/bench/golf-mini/speed.py --classpath "$djl_cp" --data "$data" "$@"
   ;;
 loss)
-  budget=90 threads=1 seed=1
+  budget=90 threads=1 seed=1 svg=docs/golf-mini-loss.svg
   while [[ $# -gt 0 ]]; do
     case $1 in
       --budget) budget=$2; shift 2 ;;
       --threads) threads=$2; shift 2 ;;
       --seed) seed=$2; shift 2 ;;
-      *) echo "unknown option $1: use --budget S, --threads N or --seed N" >&2; exit 2 ;;
+      --out) svg=$2; shift 2 ;;
+      *) echo "unknown option $1: use --budget S, --threads N, --seed N or --out FILE.svg" >&2; exit 2 ;;
     esac
   done
   run=$work/loss-run
@@ -91,18 +92,19 @@ loss)
   /usr/bin/python3 infra/bench/golf-mini/plot_loss.py --metrics "$run/metrics.jsonl" --score "$run/score.txt" \
     --references "$work/data.txt" --budget "$budget" --threads "$threads" --seed "$seed" \
     --cpu "$(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cpus" \
-    --note "load average $load at the start (other work on the machine slows every step)" --out docs/golf-mini-loss.svg
-  echo "wrote docs/golf-mini-loss.svg"
+    --note "load average $load at the start (other work on the machine slows every step)" --out "$svg"
+  echo "wrote $svg"
   ;;
 cpuhog)
-  runs=3 budget=20 threads=2 clock=cpu
+  runs=3 budget=20 threads=2 clock=cpu settle=5
   while [[ $# -gt 0 ]]; do
     case $1 in
       --runs) runs=$2; shift 2 ;;
       --budget) budget=$2; shift 2 ;;
       --threads) threads=$2; shift 2 ;;
       --clock) clock=$2; shift 2 ;;
-      *) echo "unknown option $1: use --runs N, --budget S, --threads N or --clock cpu|wall" >&2; exit 2 ;;
+      --settle) settle=$2; shift 2 ;;
+      *) echo "unknown option $1: use --runs N, --budget S, --threads N, --clock cpu|wall or --settle S" >&2; exit 2 ;;
     esac
   done
   [[ $runs =~ ^[0-9]+$ && $runs -ge 2 ]] || { echo "--runs $runs: need a whole number >= 2 (a noise floor needs two runs)" >&2; exit 2; }
@@ -117,9 +119,10 @@ cpuhog)
     rm -rf "$dir" && mkdir -p "$dir"
     load=$(cut -d' ' -f1 /proc/loadavg)
     started_ms=$(( $(date +%s%N) / 1000000 ))
+    # as the worker runs a CPU-budgeted recipe: OpenMP threads sleep instead of spinning while they wait
     (cd recipes/golf-mini && env -i PATH=/usr/bin:/bin HOME="$HOME" MKL_CBWR=AUTO,STRICT LOOPLAB_DATA="$data" \
         LOOPLAB_OUT="$dir/out" LOOPLAB_METRICS="$dir/metrics.jsonl" LOOPLAB_BUDGET_S="$budget" \
-        LOOPLAB_BUDGET_CLOCK="$clock" LOOPLAB_SEED="$seed" LOOPLAB_THREADS="$threads" \
+        LOOPLAB_BUDGET_CLOCK="$clock" LOOPLAB_SEED="$seed" LOOPLAB_THREADS="$threads" "${omp[@]}" \
         java -XX:+UseSerialGC -Dai.djl.offline=true -cp "$djl_cp" Recipe.java train) > "$dir/train.log" 2>&1
     wall_ms=$(( $(date +%s%N) / 1000000 - started_ms ))
     cpu=$(metric "$dir" train_cpu_seconds)
@@ -128,7 +131,8 @@ cpuhog)
     bpb=$(sed -n 's/.*val_bpb=\([0-9.]*\).*/\1/p' "$dir/score.txt")
     printf '%s %s %s %d.%03d %s\n' "$load" "$(metric "$dir" train_steps)" "$cpu" $((wall_ms / 1000)) $((wall_ms % 1000)) "$bpb"
   }
-  run=$work/cpuhog
+  omp=(); [[ $clock == cpu ]] && omp=(OMP_WAIT_POLICY=PASSIVE)
+  run=$work/cpuhog-$clock
   echo "# golf-mini beside a CPU hog, $(date -u '+%F %H:%M') UTC: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cpus,"
   echo "# budget $budget $clock s, $threads threads, seeds 1..$runs in each set, load $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "| set | seed | load 1m at start | steps | CPU s | wall s | val_bpb |"
@@ -137,7 +141,7 @@ cpuhog)
   for set in quiet hog; do
     if [[ $set == hog ]]; then
       for ((c = 0; c < $(nproc); c++)); do (while :; do :; done) & hogs+=($!); done
-      sleep 5  # let the load average see them
+      sleep "$settle"  # let the load average see them
     fi
     for ((i = 1; i <= runs; i++)); do
       read -r load steps cpu wall bpb < <(scored "$run/$set-$i" "$i")
@@ -169,13 +173,14 @@ smoke)
   echo "smoke: golf-mini recipe trained 2 steps and was scored"
   ;;
 determinism)
-  pairs=6 budget=30 steps=40
+  pairs=6 budget=30 steps=40 stressed=4
   while [[ $# -gt 0 ]]; do
     case $1 in
       --pairs) pairs=$2; shift 2 ;;
       --budget) budget=$2; shift 2 ;;
       --steps) steps=$2; shift 2 ;;
-      *) echo "unknown option $1: use --pairs N, --budget S or --steps N" >&2; exit 2 ;;
+      --stressed) stressed=$2; shift 2 ;;
+      *) echo "unknown option $1: use --pairs N, --budget S, --steps N or --stressed N" >&2; exit 2 ;;
     esac
   done
   # train <dir> <seed> <jvm options> [env...]: the worker's environment, one thread, no sandbox
@@ -203,7 +208,8 @@ determinism)
   echo "budgeted runs and replays identical: $same of $pairs"
   train "$run/base" 7 -XX:+UseSerialGC LOOPLAB_BUDGET_S=600 LOOPLAB_STEPS="$steps"
   base=$(hash "$run/base"); same=0; n=0
-  for jvm in "-XX:+UseG1GC -Xmn4m" "-XX:+UseG1GC -Xmn4m" "-XX:+UseSerialGC -Xmn1m" "-XX:+UseSerialGC -Xmn1m"; do
+  collectors=("-XX:+UseG1GC -Xmn4m" "-XX:+UseSerialGC -Xmn1m" "-XX:+UseG1GC -Xmn4m" "-XX:+UseSerialGC -Xmn1m")
+  for jvm in "${collectors[@]:0:$stressed}"; do
     n=$((n + 1))
     train "$run/s$n" 7 "$jvm" LOOPLAB_BUDGET_S=600 LOOPLAB_STEPS="$steps"
     h=$(hash "$run/s$n"); verdict=differs; [[ $h == "$base" ]] && verdict=identical && same=$((same + 1))

@@ -47,6 +47,8 @@ public final class TrialRunner {
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(60);
     private static final int FINISH_ATTEMPTS = 3;
     private static final String WORKER_EVALUATOR = "looplab-worker";
+    /** Set for CPU-budgeted recipes, so waiting threads sleep instead of spending the budget. */
+    static final String OMP_WAIT_POLICY = "OMP_WAIT_POLICY";
 
     /**
      * Where the runner keeps its files and how it runs recipes: confined by {@code sandbox}, seeing
@@ -294,6 +296,11 @@ public final class TrialRunner {
         env.put("LOOPLAB_BUDGET_S", Integer.toString(budgetSeconds));
         // the recipe plans its steps on the clock its budget is counted on
         env.put("LOOPLAB_BUDGET_CLOCK", task.budgetClock().name());
+        if (task.budgetClock() == TaskDefinition.BudgetClock.cpu) {
+            // OpenMP threads otherwise spin while they wait: on a busy machine golf-mini's 2-thread steps then
+            // burned 8x the CPU (1.3-2.5 s against 0.22-0.3 s, docs/benchmarks.md), all of it charged to the budget
+            env.put(OMP_WAIT_POLICY, "PASSIVE");
+        }
         env.put("LOOPLAB_SEED", Long.toString(seed));
         env.put("LOOPLAB_THREADS", Integer.toString(settings.threads()));
         // the same seed and threads must train the same numbers (see DjlRuntime)
@@ -423,7 +430,8 @@ public final class TrialRunner {
                 machine = fingerprint;
             }
             Map<String, String> numerics = new java.util.TreeMap<>();
-            dev.looplab.runtime.djl.DjlRuntime.REPRODUCIBLE_NUMERICS.keySet().forEach(k -> {
+            java.util.stream.Stream.concat(dev.looplab.runtime.djl.DjlRuntime.REPRODUCIBLE_NUMERICS.keySet().stream(),
+                    java.util.stream.Stream.of(OMP_WAIT_POLICY)).forEach(k -> {
                 String v = progress.command.environment().get(k);
                 if (v != null) {
                     numerics.put(k, v);
