@@ -7,7 +7,7 @@
 //           LOOPLAB_STOP_STEP: stop after that many of them, as a budgeted run cut short by its deadline did)
 //          (LOOPLAB_BUDGET_CLOCK=cpu: the budget counts this process's CPU seconds, as the worker does for CPU tasks;
 //           wall or unset: seconds on the clock since the JVM started)
-//          A budgeted run times its first PLAN_AFTER_STEPS steps, then fixes its step count and schedules
+//          A budgeted run times steps PLAN_TIMED_FROM..PLAN_AFTER_STEPS, then fixes its step count and schedules
 //          by step from there: the metrics record planned_steps and train_steps, and a replay with
 //          LOOPLAB_STEPS=planned_steps (and LOOPLAB_STOP_STEP=train_steps when fewer) repeats it bit for bit.
 //          That holds only while no op that needs a gradient gets a Java number as an operand (x.mul(0.5f)):
@@ -426,13 +426,13 @@ public class Recipe {
                 long now = clock.millis();
                 if (step == PLAN_AFTER_STEPS && maxSteps == Integer.MAX_VALUE) {
                     // from here the schedule is by step, so a replay given this count trains the same numbers
-                    double msPerStep = (now - planStartMs) / (double) (PLAN_AFTER_STEPS - 1);
+                    double msPerStep = (now - planStartMs) / (double) (PLAN_AFTER_STEPS - PLAN_TIMED_FROM);
                     maxSteps = step + (int) Math.max(1, Math.floor((deadlineMs - now) / Math.max(1.0, msPerStep) * 0.9));
                     metric(log, step, "planned_steps", maxSteps, (System.currentTimeMillis() - trainStartMs) / 1000.0);
                     System.err.printf(Locale.ROOT, "golf-mini: planned %d steps at %.0f %s ms/step%n", maxSteps,
                             msPerStep, clock.name);
                 }
-                if (step == 1) {
+                if (step == PLAN_TIMED_FROM) {
                     planStartMs = now;
                 }
                 if (now + lastStepMs * 1.5 > deadlineMs) {
@@ -512,8 +512,13 @@ public class Recipe {
         }
     }
 
-    /** Steps timed before a budgeted run fixes its step count (the first one pays one-off costs). */
-    static final int PLAN_AFTER_STEPS = 6;
+    /** Steps run before a budgeted run fixes its step count. */
+    static final int PLAN_AFTER_STEPS = 16;
+    /**
+     * Steps before the timed ones: the first steps pay one-off costs and run while the JIT still compiles, and on a
+     * busy machine the JIT gets less of it, so timing them planned a third fewer steps beside a CPU hog.
+     */
+    static final int PLAN_TIMED_FROM = 6;
 
     static float learningRate(int step, double progress) {
         float warm = WARMUP_STEPS > 0 ? Math.min(1f, (step + 1) / (float) WARMUP_STEPS) : 1f;

@@ -18,8 +18,8 @@
 #       loop on every core ("hog"), each budgeted in CPU seconds as the worker budgets golf-mini (--clock wall:
 #       the old wall-clock budget, for comparison); prints both score sets, their means, the quiet noise floor
 #       (2 sigma) and whether the hog mean lies within it (docs/benchmarks.md, "golf-mini beside a CPU hog").
-#   infra/bench/golf-mini/run.sh smoke
-#       every benchmark script in a few steps, numbers not checked: the build's BenchScriptsSmokeTest runs it.
+#   Each mode takes --steps N to train exactly N steps instead of filling the budget: the build's
+#   BenchScriptsSmokeTest runs every script so, in a few steps, numbers unchecked.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 root=$(pwd)
@@ -27,7 +27,7 @@ work=${LOOPLAB_BENCH_DIR:-$root/infra/bench/golf-mini/target}
 mkdir -p "$work"
 
 mode=${1:-}
-[[ $mode == speed || $mode == loss || $mode == determinism || $mode == cpuhog || $mode == smoke ]] \
+[[ $mode == speed || $mode == loss || $mode == determinism || $mode == cpuhog ]] \
   || { sed -n 2,22p "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 shift
 
@@ -66,23 +66,25 @@ speed)
   exec /usr/bin/python3 infra/bench/golf-mini/speed.py --classpath "$djl_cp" --data "$data" "$@"
   ;;
 loss)
-  budget=90 threads=1 seed=1 svg=docs/golf-mini-loss.svg
+  budget=90 threads=1 seed=1 svg=docs/golf-mini-loss.svg fixed=()
   while [[ $# -gt 0 ]]; do
     case $1 in
+      --steps) fixed=(LOOPLAB_STEPS="$2"); shift 2 ;;
       --budget) budget=$2; shift 2 ;;
       --threads) threads=$2; shift 2 ;;
       --seed) seed=$2; shift 2 ;;
       --out) svg=$2; shift 2 ;;
-      *) echo "unknown option $1: use --budget S, --threads N, --seed N or --out FILE.svg" >&2; exit 2 ;;
+      *) echo "unknown option $1: use --budget S, --threads N, --seed N, --steps N or --out FILE.svg" >&2; exit 2 ;;
     esac
   done
   run=$work/loss-run
   rm -rf "$run" && mkdir -p "$run"
   load=$(cut -d' ' -f1 /proc/loadavg)
   started_ms=$(( $(date +%s%N) / 1000000 ))
-  (cd recipes/golf-mini && env MKL_CBWR=AUTO,STRICT LOOPLAB_DATA="$data" LOOPLAB_OUT="$run/out" \
+  # budgeted as the worker budgets golf-mini: CPU seconds, OpenMP threads sleeping while they wait
+  (cd recipes/golf-mini && env MKL_CBWR=AUTO,STRICT LOOPLAB_BUDGET_CLOCK=cpu OMP_WAIT_POLICY=PASSIVE LOOPLAB_DATA="$data" LOOPLAB_OUT="$run/out" \
       LOOPLAB_METRICS="$run/metrics.jsonl" LOOPLAB_BUDGET_S="$budget" LOOPLAB_SEED="$seed" \
-      LOOPLAB_THREADS="$threads" LOOPLAB_VERBOSE=1 \
+      LOOPLAB_THREADS="$threads" LOOPLAB_VERBOSE=1 "${fixed[@]}" \
       java -XX:+UseSerialGC -Dai.djl.offline=true -cp "$djl_cp" Recipe.java train) > "$run/train.log" 2>&1
   train_ms=$(( $(date +%s%N) / 1000000 - started_ms ))
   train_s=$(( train_ms / 1000 )).$(printf %03d $(( train_ms % 1000 )))
@@ -96,15 +98,16 @@ loss)
   echo "wrote $svg"
   ;;
 cpuhog)
-  runs=3 budget=20 threads=2 clock=cpu settle=5
+  runs=3 budget=20 threads=2 clock=cpu settle=5 fixed=()
   while [[ $# -gt 0 ]]; do
     case $1 in
+      --steps) fixed=(LOOPLAB_STEPS="$2"); shift 2 ;;
       --runs) runs=$2; shift 2 ;;
       --budget) budget=$2; shift 2 ;;
       --threads) threads=$2; shift 2 ;;
       --clock) clock=$2; shift 2 ;;
       --settle) settle=$2; shift 2 ;;
-      *) echo "unknown option $1: use --runs N, --budget S, --threads N, --clock cpu|wall or --settle S" >&2; exit 2 ;;
+      *) echo "unknown option $1: use --runs N, --budget S, --threads N, --clock cpu|wall, --settle S or --steps N" >&2; exit 2 ;;
     esac
   done
   [[ $runs =~ ^[0-9]+$ && $runs -ge 2 ]] || { echo "--runs $runs: need a whole number >= 2 (a noise floor needs two runs)" >&2; exit 2; }
@@ -122,7 +125,7 @@ cpuhog)
     # as the worker runs a CPU-budgeted recipe: OpenMP threads sleep instead of spinning while they wait
     (cd recipes/golf-mini && env -i PATH=/usr/bin:/bin HOME="$HOME" MKL_CBWR=AUTO,STRICT LOOPLAB_DATA="$data" \
         LOOPLAB_OUT="$dir/out" LOOPLAB_METRICS="$dir/metrics.jsonl" LOOPLAB_BUDGET_S="$budget" \
-        LOOPLAB_BUDGET_CLOCK="$clock" LOOPLAB_SEED="$seed" LOOPLAB_THREADS="$threads" "${omp[@]}" \
+        LOOPLAB_BUDGET_CLOCK="$clock" LOOPLAB_SEED="$seed" LOOPLAB_THREADS="$threads" "${omp[@]}" "${fixed[@]}" \
         java -XX:+UseSerialGC -Dai.djl.offline=true -cp "$djl_cp" Recipe.java train) > "$dir/train.log" 2>&1
     wall_ms=$(( $(date +%s%N) / 1000000 - started_ms ))
     cpu=$(metric "$dir" train_cpu_seconds)
@@ -160,18 +163,6 @@ cpuhog)
            (d <= floor && d >= -floor) ? "within the noise floor" : "OUTSIDE the noise floor"
        }' "$run.scores"
   ;;
-smoke)
-  # a few steps of each script, so a moved file or a renamed anchor fails the build instead of the next benchmark run
-  smoke=$work/smoke
-  rm -rf "$smoke" && mkdir -p "$smoke"
-  (cd recipes/golf-mini && env -i PATH=/usr/bin:/bin HOME="$HOME" MKL_CBWR=AUTO,STRICT LOOPLAB_DATA="$data" \
-      LOOPLAB_OUT="$smoke/out" LOOPLAB_METRICS="$smoke/metrics.jsonl" LOOPLAB_BUDGET_S=600 LOOPLAB_BUDGET_CLOCK=cpu \
-      LOOPLAB_SEED=1 LOOPLAB_THREADS=1 LOOPLAB_STEPS=2 \
-      java -XX:+UseSerialGC -Dai.djl.offline=true -cp "$djl_cp" Recipe.java train) > "$smoke/train.log" 2>&1 \
-    || { cat "$smoke/train.log" >&2; exit 1; }
-  java -cp "$eval_cp" infra/bench/golf-mini/GolfMiniBench.java evaluate recipes/golf-mini "$smoke/out" 1 1
-  echo "smoke: golf-mini recipe trained 2 steps and was scored"
-  ;;
 determinism)
   pairs=6 budget=30 steps=40 stressed=4
   while [[ $# -gt 0 ]]; do
@@ -183,11 +174,12 @@ determinism)
       *) echo "unknown option $1: use --pairs N, --budget S, --steps N or --stressed N" >&2; exit 2 ;;
     esac
   done
-  # train <dir> <seed> <jvm options> [env...]: the worker's environment, one thread, no sandbox
+  # train <dir> <seed> <jvm options> [env...]: the worker's environment (a CPU budget), one thread, no sandbox
   train() {
     local dir=$1 seed=$2 jvm=$3; shift 3
     rm -rf "$dir" && mkdir -p "$dir"
     (cd recipes/golf-mini && env -i PATH=/usr/bin:/bin HOME="$HOME" MKL_CBWR=AUTO,STRICT LOOPLAB_DATA="$data" \
+        LOOPLAB_BUDGET_CLOCK=cpu OMP_WAIT_POLICY=PASSIVE \
         LOOPLAB_OUT="$dir" LOOPLAB_METRICS="$dir/metrics.jsonl" LOOPLAB_SEED="$seed" LOOPLAB_THREADS=1 "$@" \
         java $jvm -Dai.djl.offline=true -cp "$djl_cp" Recipe.java train) > "$dir/train.log" 2>&1 || true
   }

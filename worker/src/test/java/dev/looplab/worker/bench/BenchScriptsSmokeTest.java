@@ -2,6 +2,9 @@ package dev.looplab.worker.bench;
 
 import dev.looplab.runtime.djl.DjlRuntime;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -23,6 +26,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * moved). Here because the worker's test classpath holds what the scripts need: the DJL runtime and the
  * evaluators. The PyTorch comparisons need Debian's python3-torch; without it they are reported as skipped.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BenchScriptsSmokeTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Path GOLF = ROOT.resolve("infra/bench/golf-mini");
@@ -30,13 +34,12 @@ class BenchScriptsSmokeTest {
     private static final long MINUTES = 5;
 
     @BeforeAll
-    static void trainingSplit() throws Exception {
+    static void workDir() throws IOException {
         Files.createDirectories(WORK);
-        // the smoke mode writes the training split every other run reads: the data step is part of the smoke
-        assertScript(List.of(GOLF.resolve("run.sh").toString(), "smoke"), "golf-mini recipe trained 2 steps");
     }
 
     @Test
+    @Order(2)
     void speedComparesTheRecipeWithThePyTorchPort() throws Exception {
         assumeTorch();
         assertScript(List.of(GOLF.resolve("run.sh").toString(), "speed", "--threads", "1", "--reps", "1",
@@ -44,32 +47,38 @@ class BenchScriptsSmokeTest {
     }
 
     @Test
+    @Order(3)
     void phasesFindsItsAnchorsInTheRecipe() throws Exception {
         assumeTorch();
         assertScript(List.of(GOLF.resolve("phases.sh").toString(), "3", "1"), "phase_cpu_ms");
     }
 
     @Test
+    @Order(1)
     void lossTrainsScoresAndPlots() throws Exception {
+        // first: it also writes the training split the others read (phases.sh needs it)
         Path svg = WORK.resolve("loss.svg");
-        assertScript(List.of(GOLF.resolve("run.sh").toString(), "loss", "--budget", "4", "--out", svg.toString()),
-                "wrote " + svg);
+        assertScript(List.of(GOLF.resolve("run.sh").toString(), "loss", "--steps", "2", "--budget", "600", "--out",
+                svg.toString()), "wrote " + svg);
         assertThat(svg).isNotEmptyFile();
     }
 
     @Test
+    @Order(4)
     void determinismComparesARunWithItsReplay() throws Exception {
-        assertScript(List.of(GOLF.resolve("run.sh").toString(), "determinism", "--pairs", "1", "--budget", "6",
+        assertScript(List.of(GOLF.resolve("run.sh").toString(), "determinism", "--pairs", "1", "--budget", "20",
                 "--steps", "2", "--stressed", "1"), "collector-stressed runs identical");
     }
 
     @Test
+    @Order(5)
     void cpuhogScoresQuietAndBesideAHog() throws Exception {
-        assertScript(List.of(GOLF.resolve("run.sh").toString(), "cpuhog", "--runs", "2", "--budget", "3",
-                "--settle", "0"), "quiet noise floor");
+        assertScript(List.of(GOLF.resolve("run.sh").toString(), "cpuhog", "--runs", "2", "--steps", "2", "--budget",
+                "600", "--settle", "0"), "quiet noise floor");
     }
 
     @Test
+    @Order(6)
     void theSearchBenchmarkFindsItsTest() throws Exception {
         // a real --smoke run starts Kafka, Postgres, the platform, a worker and the proposers: minutes, so the
         // build checks the script's arguments and the benchmark test it runs, and prints the command
