@@ -5,7 +5,8 @@
 //          env LOOPLAB_DATA, LOOPLAB_OUT, LOOPLAB_METRICS, LOOPLAB_BUDGET_S, LOOPLAB_SEED, LOOPLAB_THREADS
 //          (optional LOOPLAB_STEPS: train exactly that many steps, schedule by step; bit-reproducible;
 //           LOOPLAB_STOP_STEP: stop after that many of them, as a budgeted run cut short by its deadline did)
-//          (LOOPLAB_BUDGET_CLOCK=cpu: the budget counts this process's CPU seconds, as the worker does for CPU tasks;
+//          (LOOPLAB_BUDGET_CLOCK=cpu: the budget counts this process's CPU seconds, as the worker does for CPU tasks,
+//           and LOOPLAB_WALL_CEILING_S, when set, is the wall-clock limit it also stops before;
 //           wall or unset: seconds on the clock since the JVM started)
 //          A budgeted run times steps PLAN_TIMED_FROM..PLAN_AFTER_STEPS, then fixes its step count and schedules
 //          by step from there: the metrics record planned_steps and train_steps, and a replay with
@@ -395,6 +396,10 @@ public class Recipe {
         // leave room for export and JVM exit: 1.5 s plus 5% of the budget, on the clock the budget counts
         BudgetClock clock = BudgetClock.fromEnv(jvmStartMs);
         long deadlineMs = (long) (budget * 1000 * 0.95 - 1500);
+        String ceilingEnv = System.getenv("LOOPLAB_WALL_CEILING_S");
+        // on a very busy machine the worker's wall-clock ceiling comes before the CPU budget: stop short of it too
+        long ceilingMs = ceilingEnv == null || ceilingEnv.isBlank() ? Long.MAX_VALUE
+                : jvmStartMs + (long) (Double.parseDouble(ceilingEnv.trim()) * 1000 * 0.95 - 1500);
 
         Engine engine = startEngine(threads);
         SplittableRandom rng = new SplittableRandom(seed);
@@ -419,6 +424,7 @@ public class Recipe {
             long trainStartMs = System.currentTimeMillis();
             long trainStartClock = clock.millis();
             double lastStepMs = 0;
+            long lastStepWallMs = 0;
             long planStartMs = trainStartClock;
             int step = 0;
             double emaLoss = Double.NaN;
@@ -435,9 +441,11 @@ public class Recipe {
                 if (step == PLAN_TIMED_FROM) {
                     planStartMs = now;
                 }
-                if (now + lastStepMs * 1.5 > deadlineMs) {
+                if (now + lastStepMs * 1.5 > deadlineMs
+                        || System.currentTimeMillis() + lastStepWallMs * 1.5 > ceilingMs) {
                     break;
                 }
+                long stepStartMs = System.currentTimeMillis();
                 // the first PLAN_AFTER_STEPS steps are scheduled as if no end were known, in both modes
                 double progress = maxSteps == Integer.MAX_VALUE || step < PLAN_AFTER_STEPS ? 0.0 : step / (double) maxSteps;
                 float lr = learningRate(step, progress);
@@ -462,6 +470,7 @@ public class Recipe {
                 long after = System.currentTimeMillis();
                 // the first step pays one-off costs (allocator, kernels): it says nothing about the next one
                 lastStepMs = step == 1 ? 0 : clock.millis() - now;
+                lastStepWallMs = step == 1 ? 0 : after - stepStartMs;
                 emaLoss = Double.isNaN(emaLoss) ? loss : 0.9 * emaLoss + 0.1 * loss;
                 if (step % 10 == 0 || step <= 3 || System.getenv("LOOPLAB_VERBOSE") != null) {
                     double wall = (after - trainStartMs) / 1000.0;

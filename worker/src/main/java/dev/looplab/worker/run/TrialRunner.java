@@ -281,6 +281,12 @@ public final class TrialRunner {
                                             TrainingData data, int budgetSeconds, long seed,
                                             Map<String, String> taskEnv, TrialSandbox sandbox) throws IOException {
         SandboxLimits limits = sandbox.limits();
+        Duration budget = Duration.ofSeconds(budgetSeconds);
+        Duration grace = TrainingCommand.graceFor(budget, settings.minGrace());
+        boolean cpu = task.budgetClock() == TaskDefinition.BudgetClock.cpu;
+        // never before budget plus grace, as TrainingCommand would have it
+        Duration ceiling = cpu ? max(TrainingCommand.ceilingFor(budget, settings.wallCeilingFactor()),
+                budget.plus(grace)) : null;
         Map<String, String> env = new HashMap<>();
         // the recipe sees a minimal environment: never the worker's credentials
         for (String name : List.of("PATH", "HOME", "LANG", "TMPDIR", "DJL_CACHE_DIR", "ENGINE_CACHE_DIR")) {
@@ -296,10 +302,12 @@ public final class TrialRunner {
         env.put("LOOPLAB_BUDGET_S", Integer.toString(budgetSeconds));
         // the recipe plans its steps on the clock its budget is counted on
         env.put("LOOPLAB_BUDGET_CLOCK", task.budgetClock().name());
-        if (task.budgetClock() == TaskDefinition.BudgetClock.cpu) {
+        if (cpu) {
             // OpenMP threads otherwise spin while they wait: on a busy machine golf-mini's 2-thread steps then
             // burned 8x the CPU (1.3-2.5 s against 0.22-0.3 s, docs/benchmarks.md), all of it charged to the budget
             env.put(OMP_WAIT_POLICY, "PASSIVE");
+            // on a very busy machine the wall-clock ceiling comes first: the recipe stops itself before it
+            env.put("LOOPLAB_WALL_CEILING_S", Long.toString(ceiling.toSeconds()));
         }
         env.put("LOOPLAB_SEED", Long.toString(seed));
         env.put("LOOPLAB_THREADS", Integer.toString(settings.threads()));
@@ -321,12 +329,12 @@ public final class TrialRunner {
         }
         List<String> confined = sandbox.wrap(argv, recipeDir, List.of(dirs.checkout(), data.path()),
                 List.of(dirs.out(), dirs.metrics()));
-        Duration budget = Duration.ofSeconds(budgetSeconds);
-        boolean cpu = task.budgetClock() == TaskDefinition.BudgetClock.cpu;
-        return new TrainingCommand(confined, recipeDir, env, dirs.log(), budget,
-                TrainingCommand.graceFor(budget, settings.minGrace()), limits,
-                cpu ? TrainingCommand.Clock.CPU : TrainingCommand.Clock.WALL,
-                cpu ? TrainingCommand.ceilingFor(budget, settings.wallCeilingFactor()) : null);
+        return new TrainingCommand(confined, recipeDir, env, dirs.log(), budget, grace, limits,
+                cpu ? TrainingCommand.Clock.CPU : TrainingCommand.Clock.WALL, ceiling);
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private static String describe(TrainingResult trained, TrainingCommand command) {
