@@ -399,7 +399,7 @@ public class Recipe {
         String ceilingEnv = System.getenv("LOOPLAB_WALL_CEILING_S");
         // on a very busy machine the worker's wall-clock ceiling comes before the CPU budget: stop short of it too
         long ceilingMs = ceilingEnv == null || ceilingEnv.isBlank() ? Long.MAX_VALUE
-                : jvmStartMs + (long) (Double.parseDouble(ceilingEnv.trim()) * 1000 * 0.95 - 1500);
+                : jvmStartMs + (long) (positiveSeconds("LOOPLAB_WALL_CEILING_S", ceilingEnv) * 1000 * 0.95 - 1500);
 
         Engine engine = startEngine(threads);
         SplittableRandom rng = new SplittableRandom(seed);
@@ -519,6 +519,18 @@ public class Recipe {
         long millis() {
             return clock.getAsLong();
         }
+    }
+
+    static double positiveSeconds(String name, String value) {
+        try {
+            double seconds = Double.parseDouble(value.trim());
+            if (seconds > 0) {
+                return seconds;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " is '" + value + "': set a number of seconds > 0");
     }
 
     /** Steps run before a budgeted run fixes its step count. */

@@ -112,6 +112,10 @@ cpuhog)
   done
   [[ $runs =~ ^[0-9]+$ && $runs -ge 2 ]] || { echo "--runs $runs: need a whole number >= 2 (a noise floor needs two runs)" >&2; exit 2; }
   [[ $clock == cpu || $clock == wall ]] || { echo "--clock $clock: use cpu (the worker's golf-mini budget) or wall" >&2; exit 2; }
+  [[ $budget =~ ^[0-9]+([.][0-9]+)?$ ]] || { echo "--budget $budget: need seconds, such as 40" >&2; exit 2; }
+  [[ $settle =~ ^[0-9]+$ ]] || { echo "--settle $settle: need whole seconds, such as 5" >&2; exit 2; }
+  [[ ${#fixed[@]} -eq 0 || ${fixed[0]#LOOPLAB_STEPS=} =~ ^[1-9][0-9]*$ ]] \
+    || { echo "--steps ${fixed[0]#LOOPLAB_STEPS=}: need a whole number of steps >= 1" >&2; exit 2; }
   hogs=()
   stop_hogs() { for pid in "${hogs[@]}"; do kill "$pid" 2>/dev/null || true; done; hogs=(); }
   trap stop_hogs EXIT
