@@ -487,7 +487,9 @@ public class Recipe {
             metric(log, step, "train_tokens", (double) step * BATCH * SEQ_LEN, wall);
             metric(log, step, "train_cpu_seconds", BudgetClock.processCpuMillis() / 1000.0, wall);
             if (step == 0) {
-                throw new IllegalStateException("budget " + budget + " s left no time for a single step");
+                throw new IllegalStateException("budget " + budget + " " + clock.name + " s"
+                        + (ceilingEnv == null || ceilingEnv.isBlank() ? "" : " (wall-clock ceiling " + ceilingEnv.trim()
+                        + " s, reached first on a busy machine)") + " left no time for a single step");
             }
             long bytes = export(model.p, out.resolve("model.bin"));
             metric(log, step, "model_bytes", bytes, wall);
