@@ -37,6 +37,12 @@ public record Measurement(
         }
     }
 
+    /** The same measurement with {@code testScore}, measured after the verdict on the validation slice. */
+    public Measurement withTestScore(Double testScore) {
+        return new Measurement(status, score, direction, metrics, trainSeconds, evalSeconds, artifactBytes, seed,
+                evaluator, evaluatorVersion, dataSha256, feedback, testScore);
+    }
+
     /** A measurement of a task without a test slice. */
     public Measurement(TrialStatus status, Double score, Direction direction, Map<String, Double> metrics,
                        double trainSeconds, double evalSeconds, long artifactBytes, long seed, String evaluator,
