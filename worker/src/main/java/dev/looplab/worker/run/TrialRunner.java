@@ -375,7 +375,8 @@ public final class TrialRunner {
             return m;
         }
         return new Measurement(m.status(), m.score(), m.direction(), m.metrics(), m.trainSeconds(), m.evalSeconds(),
-                m.artifactBytes(), m.seed(), m.evaluator(), m.evaluatorVersion(), m.dataSha256(), feedback);
+                m.artifactBytes(), m.seed(), m.evaluator(), m.evaluatorVersion(), m.dataSha256(), feedback,
+                m.testScore());
     }
 
     private List<ArtifactRef> storeArtifacts(WorkDirs dirs) throws IOException {
