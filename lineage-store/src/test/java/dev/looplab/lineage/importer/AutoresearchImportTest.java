@@ -65,7 +65,7 @@ class AutoresearchImportTest {
         String tip = git(repo, "rev-parse", "--short=7", "autoresearch/mar5").strip();
 
         try (LineageStore store = LineageStore.open(tmp.resolve("lineage.git"))) {
-            ImportReport report = HistoryImporter.importInto(store, ImportFormat.autoresearch, repo, "mar5", null);
+            ImportReport report = HistoryImporter.importInto(store, ImportFormat.autoresearch, repo, "mar5", ImportOptions.none());
 
             List<String> ids = report.trials().stream().map(ImportedTrial::trialId).toList();
             assertThat(report.skipped()).isEmpty();
@@ -89,7 +89,7 @@ class AutoresearchImportTest {
         canonicalRun();
 
         try (LineageStore store = LineageStore.open(tmp.resolve("lineage.git"))) {
-            ImportReport report = HistoryImporter.importInto(store, ImportFormat.autoresearch, repo, "mar5", null);
+            ImportReport report = HistoryImporter.importInto(store, ImportFormat.autoresearch, repo, "mar5", ImportOptions.none());
 
             ImportedTrial crash = report.trials().get(3);
             assertThat(crash.score()).isNull();
@@ -111,7 +111,7 @@ class AutoresearchImportTest {
         git(repo, "gc", "-q", "--prune=now");
 
         try (LineageStore store = LineageStore.open(tmp.resolve("lineage.git"))) {
-            ImportReport report = HistoryImporter.importInto(store, ImportFormat.autoresearch, repo, "mar5", null);
+            ImportReport report = HistoryImporter.importInto(store, ImportFormat.autoresearch, repo, "mar5", ImportOptions.none());
 
             ImportedTrial discard = report.trials().get(2);
             assertThat(discard.codeKnown()).isFalse();
@@ -138,7 +138,7 @@ class AutoresearchImportTest {
         writeResults();
 
         try (LineageStore store = LineageStore.open(tmp.resolve("lineage.git"))) {
-            ImportReport report = HistoryImporter.importInto(store, ImportFormat.autoresearch, repo, "mar5", null);
+            ImportReport report = HistoryImporter.importInto(store, ImportFormat.autoresearch, repo, "mar5", ImportOptions.none());
 
             assertThat(report.trials()).hasSize(2);
             assertThat(report.skipped()).extracting(SkippedRow::line).containsExactly(3, 4, 5, 6);
@@ -156,12 +156,12 @@ class AutoresearchImportTest {
         git(repo, "checkout", "-q", "master");
 
         try (LineageStore store = LineageStore.open(tmp.resolve("lineage.git"))) {
-            assertThatThrownBy(() -> HistoryImporter.importInto(store, ImportFormat.autoresearch, repo, "mar5", null))
+            assertThatThrownBy(() -> HistoryImporter.importInto(store, ImportFormat.autoresearch, repo, "mar5", ImportOptions.none()))
                     .isInstanceOf(ImportException.class)
-                    .hasMessageContaining("several autoresearch branches [mar5, mar6]")
-                    .hasMessageContaining("pass the tag");
+                    .hasMessageContaining("several branches besides the default [autoresearch/mar5, autoresearch/mar6]")
+                    .hasMessageContaining("--branch NAME");
 
-            ImportReport report = HistoryImporter.importInto(store, ImportFormat.autoresearch, repo, "mar5", "mar5");
+            ImportReport report = HistoryImporter.importInto(store, ImportFormat.autoresearch, repo, "mar5", ImportOptions.branch("mar5"));
 
             assertThat(report.trials()).hasSize(5);
             assertThat(report.source()).endsWith("autoresearch/mar5");
@@ -174,7 +174,7 @@ class AutoresearchImportTest {
         Files.writeString(plain.resolve("results.tsv"), HEADER + "\n");
 
         try (LineageStore store = LineageStore.open(tmp.resolve("lineage.git"))) {
-            assertThatThrownBy(() -> HistoryImporter.importInto(store, ImportFormat.autoresearch, plain, "x", null))
+            assertThatThrownBy(() -> HistoryImporter.importInto(store, ImportFormat.autoresearch, plain, "x", ImportOptions.none()))
                     .isInstanceOf(ImportException.class)
                     .hasMessageContaining("is not a git repository")
                     .hasMessageContaining("the folder with .git and results.tsv");
