@@ -46,8 +46,8 @@ final class ArrBlackboard {
     // tree.tsv: exp_id, parent_exp, depth, path, specialist, status, <score column>, delta_vs_best, hypothesis
     private static final Set<String> TREE_COLUMNS = Set.of("exp_id", "parent_exp", "specialist", "status",
             "delta_vs_best", "hypothesis");
-    private static final java.util.regex.Pattern SNAPSHOT = java.util.regex.Pattern.compile(
-            "^(?:exp[_-]?)?(\\d+)_", java.util.regex.Pattern.CASE_INSENSITIVE);
+    // snapshot folders are also found by the key of their exp id under this prefix, which no folder name has
+    private static final String KEYED = "/";
     static final double DEFAULT_GATE = 0.96;
     static final String BEST = "best.json";
 
@@ -76,7 +76,7 @@ final class ArrBlackboard {
         List<String> warnings = new ArrayList<>();
         Score score = score(results, options, warnings);
         Map<String, Tsv.Row> tree = tree(dir, skipped);
-        Map<String, Path> snapshots = snapshotFolders(dir);
+        Map<String, List<Path>> snapshots = snapshotFolders(dir);
 
         List<Tsv.Row> rows = new ArrayList<>(results.rows());
         for (Tsv.Broken broken : results.broken()) {
@@ -303,7 +303,7 @@ final class ArrBlackboard {
     }
 
     private static SourceTrial trial(Tsv.Row row, String expId, String sourceStatus, TrialStatus status, Score score,
-            Path dir, Map<String, Path> snapshots, List<String> warnings) {
+            Path dir, Map<String, List<Path>> snapshots, List<String> warnings) {
         Map<String, Object> metrics = new LinkedHashMap<>();
         row.values().forEach((column, value) -> {
             if (!BOOKKEEPING.contains(column) && !value.isEmpty()) {
@@ -373,7 +373,7 @@ final class ArrBlackboard {
                 deltaVsBest instanceof Double d ? d : null, feedback, time, files, code);
     }
 
-    private static Path snapshot(Tsv.Row row, String expId, String specialist, Path dir, Map<String, Path> snapshots,
+    private static Path snapshot(Tsv.Row row, String expId, String specialist, Path dir, Map<String, List<Path>> snapshots,
             List<String> warnings) {
         if (row.has("snapshot_path")) {
             Path named = dir.resolve(row.get("snapshot_path")).normalize();
@@ -388,30 +388,34 @@ final class ArrBlackboard {
                     + " is not a folder here; looked in snapshots/ instead");
         }
         for (String suffix : List.of(row.get("domain"), specialist)) {
-            Path exact = snapshots.get(expId + "_" + suffix);
+            List<Path> exact = snapshots.get(expId + "_" + suffix);
             if (exact != null) {
-                return exact;
+                return exact.get(0);
             }
         }
         // snapshots/<exp_id>_<domain>/, where the folder may spell the id as exp_NNN or NNN
-        List<Path> prefixed = snapshots.entrySet().stream().filter(e -> e.getKey().startsWith(expId + "_")
-                || snapshotKey(e.getKey()).equals(key(expId))).map(Map.Entry::getValue).distinct().toList();
+        List<Path> prefixed = snapshots.getOrDefault(KEYED + key(expId), List.of());
         return prefixed.size() == 1 ? prefixed.get(0) : null;
     }
 
-    private static String snapshotKey(String folder) {
-        java.util.regex.Matcher m = SNAPSHOT.matcher(folder);
-        return m.find() ? key(m.group(1)) : "";
-    }
-
-    private static Map<String, Path> snapshotFolders(Path dir) {
+    /** Snapshot folders by name, and by {@link #KEYED} plus the key of the exp id they start with. */
+    private static Map<String, List<Path>> snapshotFolders(Path dir) {
         Path folder = dir.resolve("snapshots");
-        Map<String, Path> snapshots = new HashMap<>();
+        Map<String, List<Path>> snapshots = new HashMap<>();
         if (!Files.isDirectory(folder)) {
             return snapshots;
         }
         try (Stream<Path> children = Files.list(folder)) {
-            children.filter(Files::isDirectory).forEach(p -> snapshots.put(p.getFileName().toString(), p));
+            children.filter(Files::isDirectory).sorted().forEach(p -> {
+                String name = p.getFileName().toString();
+                snapshots.put(name, List.of(p));
+                // <exp_id>_<domain>, where the id may hold underscores itself (exp_001_opt)
+                Set<String> keys = new java.util.HashSet<>();
+                for (int i = name.indexOf('_'); i > 0; i = name.indexOf('_', i + 1)) {
+                    keys.add(key(name.substring(0, i)));
+                }
+                keys.forEach(key -> snapshots.computeIfAbsent(KEYED + key, k -> new ArrayList<>()).add(p));
+            });
         } catch (IOException e) {
             throw new ImportException("cannot list " + folder + ": " + e.getMessage() + "; check its permissions", e);
         }
