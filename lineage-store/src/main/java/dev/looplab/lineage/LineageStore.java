@@ -259,6 +259,14 @@ public final class LineageStore implements AutoCloseable {
         notes.putOutcome(trialId, text);
     }
 
+    /**
+     * Sets the outcome notes of many trials (trial id to note text) in one notes commit, leaving notes that already
+     * say the same alone: how an importer writes a whole history at once.
+     */
+    public void putOutcomeNotes(Map<String, String> notesByTrial) {
+        notes.putOutcomes(notesByTrial);
+    }
+
     /** The outcome note on the trial's commit, if one was written. */
     public Optional<String> outcomeNote(String trialId) {
         return notes.outcome(trialId);

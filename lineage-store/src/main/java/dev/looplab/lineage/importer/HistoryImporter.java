@@ -110,6 +110,7 @@ public final class HistoryImporter {
         private final Map<String, ImportedTrial> bySource = new HashMap<>();
         private final Set<String> usedIds = new java.util.HashSet<>();
         private final List<ImportedTrial> trials = new ArrayList<>();
+        private final Map<String, String> notes = new LinkedHashMap<>();
         private final List<SkippedRow> skipped;
         private final List<String> warnings;
         private ImportedTrial best;
@@ -134,6 +135,7 @@ public final class HistoryImporter {
                 }
                 record(trial);
             }
+            store.putOutcomeNotes(notes);
             best = chooseBest();
             if (best != null) {
                 store.moveBest(campaign, best.trialId());
@@ -231,11 +233,8 @@ public final class HistoryImporter {
                     source.line(), source.specialist(), source.surface(), source.hypothesis(), source.expectedDelta(),
                     source.status(), source.sourceStatus(), source.score(), deltaVsParent, deltaVsBest, source.metrics(),
                     source.trainSeconds(), source.feedback(), source.files() != null, commit.commitId(), time);
-            String note = note(trial, source).render();
-            // A repeated import leaves the notes history alone when nothing changed.
-            if (!store.outcomeNote(trialId).map(note::equals).orElse(false)) {
-                store.putOutcomeNote(trialId, note);
-            }
+            // one notes commit for the whole history, written after the trials; a repeated import changes none
+            notes.put(trialId, note(trial, source).render());
             bySource.put(source.sourceId(), trial);
             trials.add(trial);
             // The source judged keep against its own best at the time, so the last kept experiment is the best.
