@@ -155,6 +155,16 @@ public final class LineageStore implements AutoCloseable {
         return snapshots.record(spec);
     }
 
+    /**
+     * Records many non-root snapshots, parents before children, in one pack and one ref transaction: how an importer
+     * writes a long history in seconds. Trials already recorded with the same files and parent are left as they are.
+     *
+     * @throws TrialConflictException if a trial id is recorded with other files or another parent
+     */
+    public List<TrialCommit> recordSnapshots(List<SnapshotSpec> specs) {
+        return snapshots.recordAll(specs);
+    }
+
     // ---------------------------------------------------------------- reading
 
     /** The recorded trial, or empty if no {@code refs/heads/trial/<id>} exists. */

@@ -64,7 +64,13 @@ final class Notes {
             return;
         }
         lineage.io("write " + texts.size() + " outcome notes", () -> {
-            try (RevWalk walk = new RevWalk(git); ObjectInserter inserter = git.newObjectInserter()) {
+            // hundreds of note blobs go into one pack rather than as many loose files
+            boolean pack = git.getObjectDatabase() instanceof org.eclipse.jgit.internal.storage.file.ObjectDirectory;
+            try (ObjectInserter inserter = pack
+                    ? ((org.eclipse.jgit.internal.storage.file.ObjectDirectory) git.getObjectDatabase())
+                            .newPackInserter() : git.newObjectInserter();
+                    org.eclipse.jgit.lib.ObjectReader reader = inserter.newReader();
+                    RevWalk walk = new RevWalk(reader)) {
                 java.util.Map<RevCommit, String> targets = new java.util.LinkedHashMap<>();
                 for (java.util.Map.Entry<String, String> entry : texts.entrySet()) {
                     if (entry.getValue() == null || entry.getValue().isBlank()) {

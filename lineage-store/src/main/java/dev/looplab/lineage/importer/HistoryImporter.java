@@ -111,6 +111,7 @@ public final class HistoryImporter {
         private final Set<String> usedIds = new java.util.HashSet<>();
         private final List<ImportedTrial> trials = new ArrayList<>();
         private final Map<String, String> notes = new LinkedHashMap<>();
+        private final List<SnapshotSpec> specs = new ArrayList<>();
         private final List<SkippedRow> skipped;
         private final List<String> warnings;
         private ImportedTrial best;
@@ -135,6 +136,16 @@ public final class HistoryImporter {
                 }
                 record(trial);
             }
+            Map<String, String> commits = new HashMap<>();
+            store.recordSnapshots(specs).forEach(c -> commits.put(c.trialId(), c.commitId()));
+            trials.replaceAll(t -> t.commitId() != null ? t : new ImportedTrial(t.trialId(), t.parentTrialId(),
+                    t.sourceId(), t.line(), t.specialist(), t.surface(), t.hypothesis(), t.expectedDelta(), t.status(),
+                    t.sourceStatus(), t.score(), t.deltaVsParent(), t.deltaVsBest(), t.metrics(), t.trainSeconds(),
+                    t.feedback(), t.codeKnown(), commits.get(t.trialId()), t.time()));
+            Map<String, ImportedTrial> byTrial = new HashMap<>();
+            trials.forEach(t -> byTrial.put(t.trialId(), t));
+            bySource.replaceAll((id, t) -> byTrial.get(t.trialId()));
+            best = best == null ? null : byTrial.get(best.trialId());
             store.putOutcomeNotes(notes);
             best = chooseBest();
             if (best != null) {
@@ -223,8 +234,15 @@ public final class HistoryImporter {
             if (source.files() == null) {
                 trailers.put(CODE, "unknown");
             }
-            TrialCommit commit = store.recordSnapshot(new SnapshotSpec(trialId, parent == null ? null : parent.trialId(),
-                    source.hypothesis(), trailers, source.files(), time));
+            SnapshotSpec spec = new SnapshotSpec(trialId, parent == null ? null : parent.trialId(),
+                    source.hypothesis(), trailers, source.files(), time);
+            // the root goes alone (it creates the root ref); the others are written together in write()
+            String commitId = null;
+            if (parent == null) {
+                commitId = store.recordSnapshot(spec).commitId();
+            } else {
+                specs.add(spec);
+            }
             Double deltaVsParent = source.score() != null && parent != null && parent.score() != null
                     ? source.score() - parent.score() : null;
             Double deltaVsBest = source.deltaVsBest() != null ? source.deltaVsBest()
@@ -232,7 +250,7 @@ public final class HistoryImporter {
             ImportedTrial trial = new ImportedTrial(trialId, parent == null ? null : parent.trialId(), source.sourceId(),
                     source.line(), source.specialist(), source.surface(), source.hypothesis(), source.expectedDelta(),
                     source.status(), source.sourceStatus(), source.score(), deltaVsParent, deltaVsBest, source.metrics(),
-                    source.trainSeconds(), source.feedback(), source.files() != null, commit.commitId(), time);
+                    source.trainSeconds(), source.feedback(), source.files() != null, commitId, time);
             // one notes commit for the whole history, written after the trials; a repeated import changes none
             notes.put(trialId, note(trial, source).render());
             bySource.put(source.sourceId(), trial);
