@@ -144,7 +144,7 @@ final class ArrBlackboard {
      * name the same experiment (ARR writes parent_exp as exp_NNN where exp_id is NNN in some runs).
      */
     static String key(String id) {
-        String k = id.strip().toLowerCase(Locale.ROOT).replaceFirst("^exp[_-]?(?=\\d)", "");
+        String k = id.strip().toLowerCase(Locale.ROOT).replaceFirst("^exp(?:[_-](?=.)|(?=\\d))", "");
         if (k.matches("\\d+")) {
             k = k.replaceFirst("^0+(?=\\d)", "");
         }
