@@ -74,7 +74,7 @@ final class ArrBlackboard {
         List<SkippedRow> skipped = new ArrayList<>();
         List<RecoveredRow> recovered = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
-        Score score = score(results, options, warnings);
+        Score score = score(results, options, warnings, dir);
         Map<String, Tsv.Row> tree = tree(dir, skipped);
         Map<String, List<Path>> snapshots = snapshotFolders(dir);
 
@@ -188,7 +188,7 @@ final class ArrBlackboard {
     }
 
     /** The score column: --score, else by the task's columns (NanoChat, CIFAR/Airbench, Parameter Golf, others). */
-    static Score score(Tsv results, ImportOptions options, List<String> warnings) {
+    static Score score(Tsv results, ImportOptions options, List<String> warnings, Path dir) {
         String accuracy = results.hasColumn("accuracy") ? "accuracy" : results.hasColumn("acc") ? "acc" : null;
         if (options.scoreColumn() != null) {
             String column = options.scoreColumn();
@@ -218,6 +218,15 @@ final class ArrBlackboard {
                 }
             }
         }
+        if (detected == null && results.hasColumn("score")) {
+            // a Looplab export: the column is "score" and best.json says which way is better
+            String direction = options.direction() != null ? options.direction() : bestJsonDirection(dir);
+            if (direction == null) {
+                throw new ImportException(RESULTS + " has a score column but neither best.json nor --direction says"
+                        + " which way is better; pass --direction lower or --direction higher");
+            }
+            return new Score("score", direction, null, null);
+        }
         if (detected == null) {
             warnings.add(RESULTS + " has none of the score columns core_metric, train_s with accuracy, val_bpb, CORE,"
                     + " accuracy, val_loss; trials are imported without scores (pass --score COLUMN --direction"
@@ -228,6 +237,18 @@ final class ArrBlackboard {
             detected = new Score(detected.column(), options.direction(), detected.gateColumn(), detected.gate());
         }
         return detected;
+    }
+
+    private static String bestJsonDirection(Path dir) {
+        Path file = dir.resolve(BEST);
+        try {
+            com.fasterxml.jackson.databind.JsonNode json = Files.isRegularFile(file)
+                    ? new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile()) : null;
+            String direction = json == null || !json.hasNonNull("direction") ? null : json.get("direction").asText();
+            return "lower".equals(direction) || "higher".equals(direction) ? direction : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static double gate(ImportOptions options) {

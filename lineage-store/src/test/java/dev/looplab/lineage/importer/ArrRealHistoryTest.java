@@ -243,6 +243,39 @@ class ArrRealHistoryTest {
         }
     }
 
+    @Test
+    void givenAnImportedHistory_whenExportedAsArrAndImportedBack_thenTheTreeStatusesAndBestAreTheSame()
+            throws IOException {
+        Path dir = tmp.resolve("run-rt").resolve("blackboard");
+        ArrHistoryGenerator.write(dir, 150, 3);
+        Path exported = Files.createDirectories(tmp.resolve("exported"));
+        ImportReport original;
+        try (LineageStore store = LineageStore.open(tmp.resolve("orig.git"))) {
+            original = HistoryImporter.importInto(store, ImportFormat.arr, dir, "orig", ImportOptions.none());
+            for (Map.Entry<String, String> file : HistoryExporter.export(store, "orig", ImportFormat.arr).entrySet()) {
+                Files.writeString(exported.resolve(file.getKey()), file.getValue());
+            }
+        }
+
+        ImportReport back = importArr(exported, "back");
+
+        assertThat(back.skipped()).isEmpty();
+        assertThat(back.recovered()).isEmpty();
+        assertThat(shape(back, "back")).isEqualTo(shape(original, "orig"));
+        assertThat(back.bestTrialId()).isEqualTo("back-" + original.bestTrialId().substring("orig-".length()));
+        assertThat(back.bestScore()).isEqualTo(original.bestScore());
+        assertThat(back.scoreName()).isEqualTo("val_bpb");
+        assertThat(back.warnings()).noneSatisfy(w -> assertThat(w).contains("best.json"));
+        assertThat(Files.readString(exported.resolve("KNOWLEDGE.md"))).contains("Muon");
+    }
+
+    /** Each trial's source id to its parent's source id and status. */
+    static Map<String, String> shape(ImportReport report, String campaign) {
+        return report.trials().stream().collect(Collectors.toMap(ImportedTrial::sourceId,
+                t -> (t.parentTrialId() == null ? "" : t.parentTrialId().substring(campaign.length() + 1)) + " "
+                        + t.status()));
+    }
+
     // ---- helpers
 
     Path blackboard(String name) throws IOException {

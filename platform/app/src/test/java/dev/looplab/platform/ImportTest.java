@@ -230,6 +230,36 @@ class ImportTest {
     }
 
     @Test
+    void givenAnImportedCampaign_whenExportedAsArrAndUploadedBack_thenTheTreeStatusesAndBestAreTheSame()
+            throws Exception {
+        Path source = airbenchBlackboard("exported");
+        JsonPath first = importing(Map.of("format", "arr", "path", source.toString(), "lineage", "arr-exp1",
+                "campaign", "exp1")).then().statusCode(200).extract().jsonPath();
+
+        Map<String, String> files = given().queryParam("format", "arr").get("/api/exports/exp1").then()
+                .statusCode(200).extract().jsonPath().getMap("files", String.class, String.class);
+        Path back = Files.createDirectories(outsideRoot.resolve("back"));
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            Files.writeString(back.resolve(file.getKey()), file.getValue());
+        }
+        JsonPath second = given().contentType("application/zip").accept(ContentType.JSON).body(zip(back))
+                .queryParam("format", "arr").queryParam("lineage", "arr-exp2").queryParam("campaign", "exp2")
+                .post("/api/imports").then().statusCode(200).extract().jsonPath();
+
+        assertThat(files).containsKeys("results.tsv", "tree.tsv", "best.json");
+        assertThat(second.getList("trials.sourceId")).isEqualTo(first.getList("trials.sourceId"));
+        assertThat(second.getList("trials.status")).isEqualTo(first.getList("trials.status"));
+        assertThat(second.getList("trials.parentTrialId", String.class).stream()
+                .map(p -> p == null ? null : p.replace("exp2-", "")).toList())
+                .isEqualTo(first.getList("trials.parentTrialId", String.class).stream()
+                        .map(p -> p == null ? null : p.replace("exp1-", "")).toList());
+        assertThat(second.getString("bestTrialId")).isEqualTo("exp2-a001");
+        given().queryParam("format", "arr").get("/api/exports/nope").then().statusCode(404);
+        given().queryParam("format", "mlflow").get("/api/exports/exp1").then().statusCode(422)
+                .body("error", containsString("use one of arr, autoresearch"));
+    }
+
+    @Test
     void givenAZipWhoseEntryClimbsOut_whenUploaded_thenItIsRefused() throws Exception {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(bytes)) {
