@@ -181,6 +181,41 @@ class AutoresearchImportTest {
         }
     }
 
+    @Test
+    void givenAnImportedRun_whenExportedAsAutoresearchAndImportedBackFromAClone_thenTreeStatusesAndBestAreTheSame()
+            throws IOException {
+        canonicalRun();
+        Path lineage = tmp.resolve("lineage.git");
+        ImportReport original;
+        Map<String, String> files;
+        try (LineageStore store = LineageStore.open(lineage)) {
+            original = HistoryImporter.importInto(store, ImportFormat.autoresearch, repo, "mar5", ImportOptions.none());
+            files = HistoryExporter.export(store, "mar5", ImportFormat.autoresearch);
+        }
+        git(tmp, "clone", "-q", lineage.toString(), "back");
+        Path back = tmp.resolve("back");
+        Files.writeString(back.resolve("results.tsv"), files.get("results.tsv"));
+
+        ImportReport again;
+        try (LineageStore store = LineageStore.open(tmp.resolve("again.git"))) {
+            again = HistoryImporter.importInto(store, ImportFormat.autoresearch, back, "again",
+                    ImportOptions.branch("best/mar5"));
+        }
+
+        Map<String, String> commitOf = new java.util.HashMap<>();
+        original.trials().forEach(t -> commitOf.put(t.trialId(), t.commitId().substring(0, 12)));
+        Map<String, String> before = new java.util.HashMap<>();
+        original.trials().forEach(t -> before.put(commitOf.get(t.trialId()),
+                (t.parentTrialId() == null ? "" : commitOf.get(t.parentTrialId())) + " " + t.status()));
+        Map<String, String> after = new java.util.HashMap<>();
+        again.trials().forEach(t -> after.put(t.sourceId(),
+                (t.parentTrialId() == null ? "" : t.parentTrialId().substring("again-".length())) + " " + t.status()));
+        assertThat(again.skipped()).isEmpty();
+        assertThat(after).isEqualTo(before);
+        assertThat(again.bestTrialId()).isEqualTo("again-" + commitOf.get(original.bestTrialId()));
+        assertThat(again.bestScore()).isEqualTo(original.bestScore());
+    }
+
     // ---- the run, step by step as the agent does it
 
     /** Commits the edit (none for the baseline), logs the row, and resets a discard or crash away. */
