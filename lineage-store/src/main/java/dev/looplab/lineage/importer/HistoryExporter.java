@@ -53,23 +53,50 @@ public final class HistoryExporter {
     }
 
     private static List<Row> rows(LineageStore store, String campaign) {
-        List<Row> rows = new ArrayList<>();
-        Map<String, Row> byTrial = new HashMap<>();
-        // listTrials is oldest first, so parents come before children
+        List<TrialInfo> infos = new ArrayList<>();
+        Map<String, OutcomeNote> notes = new HashMap<>();
         for (TrialInfo info : store.listTrials()) {
             if (!campaign.equals(info.campaign()) && !(info.parentTrialId() == null
                     && campaign.equals(info.trailers().get("Looplab-Campaign")))) {
                 continue;
             }
-            OutcomeNote note = store.outcomeNote(info.trialId()).map(OutcomeNote::parse).orElse(null);
-            String expId = note != null && note.imported() != null ? note.imported().sourceId()
-                    : info.trialId().startsWith(campaign + "-") ? info.trialId().substring(campaign.length() + 1)
-                    : info.trialId();
-            Row parent = info.parentTrialId() == null ? null : byTrial.get(info.parentTrialId());
-            Row row = new Row(info, note, expId, parent == null ? "" : parent.expId(),
-                    parent == null ? 0 : parent.depth() + 1);
-            byTrial.put(info.trialId(), row);
-            rows.add(row);
+            infos.add(info);
+            notes.put(info.trialId(), store.outcomeNote(info.trialId()).map(OutcomeNote::parse).orElse(null));
+        }
+        // The source's row order where the trials were imported (commit times tie within a second), else the
+        // lineage's; then parents before children, which the other tools' readers expect.
+        List<TrialInfo> ordered = new ArrayList<>(infos);
+        ordered.sort(java.util.Comparator.comparingInt(i -> {
+            OutcomeNote note = notes.get(i.trialId());
+            return note != null && note.imported() != null ? note.imported().line() : Integer.MAX_VALUE;
+        }));
+        List<Row> rows = new ArrayList<>();
+        Map<String, Row> byTrial = new HashMap<>();
+        Set<String> present = new java.util.HashSet<>();
+        infos.forEach(i -> present.add(i.trialId()));
+        List<TrialInfo> pending = ordered;
+        while (!pending.isEmpty()) {
+            List<TrialInfo> later = new ArrayList<>();
+            for (TrialInfo info : pending) {
+                String parentId = info.parentTrialId();
+                if (parentId != null && present.contains(parentId) && !byTrial.containsKey(parentId)) {
+                    later.add(info);
+                    continue;
+                }
+                OutcomeNote note = notes.get(info.trialId());
+                String expId = note != null && note.imported() != null ? note.imported().sourceId()
+                        : info.trialId().startsWith(campaign + "-") ? info.trialId().substring(campaign.length() + 1)
+                        : info.trialId();
+                Row parent = parentId == null ? null : byTrial.get(parentId);
+                Row row = new Row(info, note, expId, parent == null ? "" : parent.expId(),
+                        parent == null ? 0 : parent.depth() + 1);
+                byTrial.put(info.trialId(), row);
+                rows.add(row);
+            }
+            if (later.size() == pending.size()) {
+                throw new IllegalStateException("trials " + later + " form a cycle in lineage " + store.directory());
+            }
+            pending = later;
         }
         return rows;
     }
