@@ -30,6 +30,7 @@ public final class Looplab {
             case "status" -> System.exit(StatusCommand.run(System.getenv(), System.out));
             case "replay" -> System.exit(ReplayCommand.run(args, platformUrl()));
             case "import" -> System.exit(ImportCommand.run(java.util.List.of(args).subList(1, args.length), System.getenv()));
+            case "export" -> System.exit(ExportCommand.run(java.util.List.of(args).subList(1, args.length), System.getenv()));
             case "campaign" -> System.exit(CampaignCommand.run(java.util.List.of(args).subList(1, args.length),
                     System.getenv(), System.out, System.err));
             case "help", "--help", "-h" -> usage();
@@ -57,7 +58,7 @@ public final class Looplab {
                   Runs the trial's commit again on a worker with its recorded seed and step count, waits, and
                   prints the verdict: identical, within_noise (with the tolerance) or differs (both scores and
                   what differs in the environment). Talks to LOOPLAB_PLATFORM_URL (http://localhost:8080).
-                """ + ImportCommand.USAGE + "\n\n" + CampaignCommand.USAGE);
+                """ + ImportCommand.USAGE + "\n\n" + ExportCommand.USAGE + "\n\n" + CampaignCommand.USAGE);
     }
 
     /** Where the running platform answers: LOOPLAB_PLATFORM_URL, else localhost on LOOPLAB_PORT. */
