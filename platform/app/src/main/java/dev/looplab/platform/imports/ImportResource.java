@@ -1,5 +1,7 @@
 package dev.looplab.platform.imports;
 
+import dev.looplab.platform.security.Role;
+import jakarta.annotation.security.RolesAllowed;
 import dev.looplab.lineage.TrialConflictException;
 import dev.looplab.lineage.importer.ImportException;
 import dev.looplab.lineage.importer.ImportReport;
@@ -18,6 +20,7 @@ import java.util.function.Function;
  * {@code POST /api/imports}: builds a lineage from another tool's history and answers with the import report
  * (JSON, or the lines {@code looplab import} prints for {@code Accept: text/plain}); 422 names a bad input.
  */
+@RolesAllowed(Role.Names.ADMIN)
 @Path("/api/imports")
 @Consumes(MediaType.APPLICATION_JSON)
 public class ImportResource {
