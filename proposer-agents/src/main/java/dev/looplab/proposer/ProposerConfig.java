@@ -26,6 +26,12 @@ public interface ProposerConfig {
     interface Platform {
         @WithDefault("http://localhost:8080")
         String url();
+
+        /** The proposer's API token (LOOPLAB_TOKEN, role agent), sent on every call; never logged. */
+        java.util.Optional<String> token();
+
+        /** A file holding the token instead (LOOPLAB_TOKEN_FILE), as {@code looplab up} hands it over. */
+        java.util.Optional<String> tokenFile();
     }
 
     /** How the proposer paces itself. */

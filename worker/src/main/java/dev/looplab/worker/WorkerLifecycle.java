@@ -64,13 +64,16 @@ public class WorkerLifecycle {
             LOG.errorf("artifact store not reachable at start: %s", e.getMessage());
         }
         events = new TrialEventPublisher(config.kafka().bootstrap(), workerId);
+        // the token is read once here and handed only to the HTTP and git clients: trials never see it
+        java.util.Optional<dev.looplab.access.PlatformToken> token = dev.looplab.access.PlatformToken.of(
+                config.platform().token().orElse(null), config.platform().tokenFile().orElse(null));
         TrialRunner runner = new TrialRunner(new TrialRunner.Settings(workerId, config.home().toAbsolutePath(),
                 config.worker().threads(), Duration.ofSeconds(config.worker().minGraceSeconds()),
                 config.worker().keepWorkDirs(), DjlRuntime::classpathString, sandbox,
-                config.worker().devices().orElse(null), config.worker().python()), tasks, artifacts, events);
+                config.worker().devices().orElse(null), config.worker().python()), tasks, artifacts, events, token);
         checkSandbox();
         PlatformLeases platform = config.platform().url().filter(u -> !u.isBlank())
-                .map(url -> new PlatformLeases(url, workerId)).orElse(null);
+                .map(url -> new PlatformLeases(url, workerId, token)).orElse(null);
         heartbeat = new LeaseHeartbeat(events, platform, workerId);
         TrialHandler leased = new LeasedTrials(runner::run, platform, heartbeat,
                 Duration.ofSeconds(config.worker().heartbeatSeconds()));

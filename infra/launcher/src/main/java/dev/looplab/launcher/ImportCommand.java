@@ -70,7 +70,7 @@ final class ImportCommand {
             return 2;
         }
         String base = Looplab.platformUrl(env);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/imports"))
+        HttpRequest request = PlatformAccess.request(URI.create(base + "/api/imports"))
                 .timeout(Duration.ofMinutes(30))
                 .header("Content-Type", "application/json")
                 .header("Accept", "text/plain")
@@ -96,7 +96,8 @@ final class ImportCommand {
             System.out.println("clone it with: git clone " + base + "/git/" + invocation.lineage() + ".git");
             return 0;
         }
-        System.err.println("import refused (" + response.statusCode() + "): " + errorOf(response.body()));
+        System.err.println("import refused (" + response.statusCode() + "): " + errorOf(response.body())
+                + PlatformAccess.hint(response.statusCode()));
         return 1;
     }
 

@@ -46,6 +46,12 @@ public interface WorkerConfig {
     interface Platform {
         /** {@code looplab.platform.url} (LOOPLAB_PLATFORM_URL), e.g. http://localhost:8080. */
         Optional<String> url();
+
+        /** The worker's API token (LOOPLAB_TOKEN), sent on every call and on git fetches; never logged. */
+        Optional<String> token();
+
+        /** A file holding the token instead (LOOPLAB_TOKEN_FILE), as {@code looplab up} hands it over. */
+        Optional<String> tokenFile();
     }
 
     interface S3 {
