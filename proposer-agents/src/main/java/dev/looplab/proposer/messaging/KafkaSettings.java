@@ -17,6 +17,20 @@ public class KafkaSettings {
     @ConfigProperty(name = "looplab.proposer.outcomes.group", defaultValue = "looplab-proposer")
     String outcomesGroup;
 
+    @ConfigProperty(name = "looplab.kafka.security-protocol", defaultValue = "")
+    String securityProtocol;
+    @ConfigProperty(name = "looplab.kafka.sasl-mechanism", defaultValue = "SCRAM-SHA-512")
+    String saslMechanism;
+    @ConfigProperty(name = "looplab.kafka.username", defaultValue = "")
+    String username;
+    @ConfigProperty(name = "looplab.kafka.password", defaultValue = "")
+    String password;
+
+    /** The agent role's Kafka login on an external cluster (docs/deploy.md, "Kafka"); empty: plain clients. */
+    private Map<String, Object> login() {
+        return new dev.looplab.access.KafkaCredentials(securityProtocol, saslMechanism, username, password).clientConfig();
+    }
+
     public String bootstrap() {
         return bootstrap;
     }
@@ -30,6 +44,7 @@ public class KafkaSettings {
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        config.putAll(login());
         return config;
     }
 
@@ -42,6 +57,7 @@ public class KafkaSettings {
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
         config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        config.putAll(login());
         return config;
     }
 }

@@ -14,9 +14,13 @@ public interface AuthConfig {
     @WithDefault("true")
     boolean enabled();
 
-    /** A request without a token gets {@code viewer} while the platform listens on loopback only (the UI of looplab up). */
-    @WithDefault("true")
-    boolean localViewer();
+    /**
+     * The role of a request without a token while the platform listens on loopback only (LOOPLAB_LOCAL_ROLE):
+     * {@code viewer} by default, {@code admin} under {@code looplab up} so its browser UI can start replays,
+     * {@code none} to ask every local caller for a token (a machine shared with other users).
+     */
+    @WithDefault("viewer")
+    String localRole();
 
     /** {@code git clone} of the lineage without a token (LOOPLAB_GIT_ANONYMOUS_READ). */
     @WithDefault("false")

@@ -50,8 +50,12 @@ public class AuthStartup {
         seed(Role.WORKER, config.seed().worker());
         seed(Role.AGENT, config.seed().agent());
         seed(Role.VIEWER, config.seed().viewer());
-        LOG.infof("tokens are on; a request without one is %s", config.localViewer() && binding.loopbackOnly()
-                ? "a viewer (listening on loopback " + binding.host() + ")" : "refused (401)");
+        String local = config.localRole().strip();
+        if (!local.equalsIgnoreCase("none")) {
+            Role.of(local); // a typo fails the start, naming the roles
+        }
+        LOG.infof("tokens are on; a request without one is %s", !local.equalsIgnoreCase("none") && binding.loopbackOnly()
+                ? "a local " + local + " (listening on loopback " + binding.host() + " only)" : "refused (401)");
     }
 
     private void seed(Role role, Optional<String> secret) {

@@ -19,7 +19,7 @@ import java.util.Set;
  * Reads a token from {@code Authorization: Bearer <token>}, or from HTTP Basic with the token as the password
  * (any user name), which is what {@code git clone} and a browser's login prompt send. Without a token a request
  * is anonymous (401 wherever a role is needed) unless the platform listens on loopback only and
- * {@code looplab.auth.local-viewer} is on (then it is a viewer), or it is a git read and
+ * {@code looplab.auth.local-role} names a role (then it has that role), or it is a git read and
  * {@code looplab.auth.anonymous-git} is on. With {@code looplab.auth.enabled=false} every request is an admin.
  */
 @ApplicationScoped
@@ -32,6 +32,15 @@ public class TokenAuthMechanism implements HttpAuthenticationMechanism {
     @Inject
     Binding binding;
 
+    /** The role of a request without a token, or null when such a request is anonymous. */
+    private Role localRole;
+
+    @jakarta.annotation.PostConstruct
+    void init() {
+        String role = config.localRole().strip();
+        localRole = role.equalsIgnoreCase("none") || !binding.loopbackOnly() ? null : Role.of(role);
+    }
+
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identities) {
         if (!config.enabled()) {
@@ -39,8 +48,8 @@ public class TokenAuthMechanism implements HttpAuthenticationMechanism {
         }
         String secret = secret(context.request().getHeader("Authorization"));
         if (secret == null) {
-            if (config.localViewer() && binding.loopbackOnly()) {
-                return Uni.createFrom().item(TokenIdentityProvider.identity("local", Role.VIEWER));
+            if (localRole != null) {
+                return Uni.createFrom().item(TokenIdentityProvider.identity("local", localRole));
             }
             if (config.anonymousGit() && context.normalizedPath().startsWith("/git/")) {
                 return Uni.createFrom().item(TokenIdentityProvider.identity("anonymous", Role.VIEWER));

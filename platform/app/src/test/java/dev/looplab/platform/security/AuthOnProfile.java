@@ -13,7 +13,7 @@ public class AuthOnProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of("looplab.auth.enabled", "true",
-                "looplab.auth.local-viewer", "false",
+                "looplab.auth.local-role", "none",
                 "looplab.auth.seed.admin", ADMIN_SECRET,
                 "quarkus.log.file.enabled", "true",
                 "quarkus.log.file.path", LOG_FILE,
