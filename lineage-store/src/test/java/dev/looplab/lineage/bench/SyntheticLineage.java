@@ -87,15 +87,24 @@ public final class SyntheticLineage {
      * {@link LineageStore#recordTrial} leaves them until a maintenance run packs them.
      */
     public static Generated generate(Path dir, int trials, long seed, int subtreeSize, boolean looseObjects) {
+        return generate(dir, trials, seed, subtreeSize, looseObjects, "t");
+    }
+
+    /**
+     * Like {@link #generate(Path, int, long, int, boolean)} with trial ids {@code idPrefix + i}, so two generated
+     * lineages can share one database (trial ids are unique across tasks); {@link Generated#id} stays {@code "t" + i}.
+     */
+    public static Generated generate(Path dir, int trials, long seed, int subtreeSize, boolean looseObjects,
+                                     String idPrefix) {
         try {
-            return write(dir, trials, seed, subtreeSize, looseObjects);
+            return write(dir, trials, seed, subtreeSize, looseObjects, idPrefix);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot generate a lineage in " + dir, e);
         }
     }
 
-    private static Generated write(Path dir, int trials, long seed, int wantedSubtree, boolean looseObjects)
-            throws IOException {
+    private static Generated write(Path dir, int trials, long seed, int wantedSubtree, boolean looseObjects,
+                                   String idPrefix) throws IOException {
         Path recipeDir = Files.createTempDirectory("synthetic-recipe");
         int[][] knobs = new int[trials + 1][];
         knobs[0] = new int[KNOBS];
@@ -107,7 +116,7 @@ public final class SyntheticLineage {
         Files.writeString(recipeDir.resolve(CONFIG), "steps: 100\nbatch: 32\n");
         String rootCommit;
         try (LineageStore store = LineageStore.open(dir)) {
-            rootCommit = store.initRoot(Generated.id(0), recipeDir, "Baseline recipe").commitId();
+            rootCommit = store.initRoot(idPrefix + (0), recipeDir, "Baseline recipe").commitId();
         }
 
         Random random = new Random(seed);
@@ -151,13 +160,13 @@ public final class SyntheticLineage {
                 commit.setCommitter(looplab);
                 commit.setEncoding(StandardCharsets.UTF_8);
                 commit.setMessage("Set KNOB_" + (knob + 1) + " to " + value + "\n\n"
-                        + "Looplab-Trial: " + Generated.id(i) + "\n"
-                        + "Looplab-Parent: " + Generated.id(parent) + "\n"
+                        + "Looplab-Trial: " + idPrefix + (i) + "\n"
+                        + "Looplab-Parent: " + idPrefix + (parent) + "\n"
                         + "Looplab-Specialist: " + specialist + "\n"
                         + "Looplab-Surface: " + specialist + "\n"
                         + "Looplab-Campaign: " + CAMPAIGN + "\n");
                 commits[i] = inserter.insert(commit);
-                refs.put(LineageStore.TRIAL_REFS + Generated.id(i), commits[i]);
+                refs.put(LineageStore.TRIAL_REFS + idPrefix + (i), commits[i]);
 
                 scores[i] = scores[parent] + random.nextGaussian() * 0.02 + 0.004;
                 boolean keep = scores[i] < scores[best];
@@ -165,7 +174,7 @@ public final class SyntheticLineage {
                     best = i;
                 }
                 notes.set(commits[i], inserter.insert(Constants.OBJ_BLOB,
-                        note(i, keep ? "keep" : "discard", scores[i]).getBytes(StandardCharsets.UTF_8)));
+                        note(idPrefix, i, keep ? "keep" : "discard", scores[i]).getBytes(StandardCharsets.UTF_8)));
             }
             CommitBuilder notesCommit = new CommitBuilder();
             notesCommit.setTreeId(notes.writeTree(inserter));
@@ -212,9 +221,9 @@ public final class SyntheticLineage {
         return inserter;
     }
 
-    private static String note(int trial, String status, double score) {
+    private static String note(String idPrefix, int trial, String status, double score) {
         return String.format(Locale.ROOT, "Outcome of trial %s: %s%nscore: %.6f (min is better)%n%n```json%n"
                 + "{%n  \"trial\" : \"%s\",%n  \"status\" : \"%s\",%n  \"score\" : %.6f,%n  \"direction\" : \"min\"%n}%n```%n",
-                Generated.id(trial), status, score, Generated.id(trial), status, score);
+                idPrefix + trial, status, score, idPrefix + trial, status, score);
     }
 }

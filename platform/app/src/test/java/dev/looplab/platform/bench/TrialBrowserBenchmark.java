@@ -68,9 +68,9 @@ class TrialBrowserBenchmark {
     @Test
     void givenA100kTrialCampaign_whenBrowsed_thenFiltersPaintAndTheTreeMeetTheTargets() throws Exception {
         long start = System.nanoTime();
-        seed("bench-100k", TRIALS, 42);
+        seed("bench-100k", TRIALS, 42, "t");
         double seedSeconds = (System.nanoTime() - start) / 1e9;
-        seed("bench-10k", TREE_TRIALS, 7);
+        seed("bench-10k", TREE_TRIALS, 7, "u");
         List<String> report = new ArrayList<>();
         report.add(String.format(Locale.ROOT, "Trial browser benchmark, %s, %d cores, load average at start %s;"
                         + " campaign of %,d trials plus root (lineage generated and rows copied in %.0f s)",
@@ -127,11 +127,14 @@ class TrialBrowserBenchmark {
                 percentile(t, 50), percentile(t, 95))));
         report.add("Other endpoints on the same campaign, 5 rounds each:\n\n" + others);
 
-        report.add(browser());
-        String text = String.join("\n", report);
-        System.out.println(text);
+        // the server's figures are kept even when the browser part fails (a loaded machine can stall the renderer)
         Path out = Path.of("target", "bench", "trial-browser.md");
         Files.createDirectories(out.getParent());
+        Files.writeString(out, String.join("\n", report), StandardCharsets.UTF_8);
+        report.add(browser());
+        report.add("Load average at the end: " + loadAverage() + ".");
+        String text = String.join("\n", report);
+        System.out.println(text);
         Files.writeString(out, text, StandardCharsets.UTF_8);
         assertThat(p95).as("filter/sort server p95 (ms)").isLessThan(100);
     }
@@ -195,10 +198,10 @@ class TrialBrowserBenchmark {
      * opens it as it opens an imported history) and its rows: status, score and specialist from the lineage's
      * notes, about 8% of the discards turned into crashes, hypotheses and feedback with words to search.
      */
-    private void seed(String campaign, int trials, long seed) throws Exception {
+    private void seed(String campaign, int trials, long seed, String idPrefix) throws Exception {
         String task = campaign + "-task";
         Path dir = lineage.repositoryPath(task);
-        SyntheticLineage.generate(dir, trials, seed, 1_000);
+        SyntheticLineage.generate(dir, trials, seed, 1_000, false, idPrefix);
         List<TrialNode> nodes = lineage.store(task).treeRows();
         Random random = new Random(seed);
         Instant t0 = Instant.now().minusSeconds(30L * trials);
@@ -206,9 +209,9 @@ class TrialBrowserBenchmark {
         String best = null;
         double bestScore = Double.MAX_VALUE;
         List<TrialNode> ordered = new ArrayList<>(nodes);
-        ordered.sort(java.util.Comparator.comparingInt(n -> Integer.parseInt(n.trialId().substring(1))));
+        ordered.sort(java.util.Comparator.comparingInt(n -> Integer.parseInt(n.trialId().substring(idPrefix.length()))));
         for (TrialNode n : ordered) {
-            int i = Integer.parseInt(n.trialId().substring(1));
+            int i = Integer.parseInt(n.trialId().substring(idPrefix.length()));
             boolean root = n.parentTrialId() == null;
             String status = n.status() == null ? "discard" : n.status().name();
             Double score = n.score();
@@ -239,7 +242,7 @@ class TrialBrowserBenchmark {
                     + " values (?, ?, ?, ?, ?)")) {
                 s.setString(1, campaign);
                 s.setString(2, task);
-                s.setString(3, "t0");
+                s.setString(3, idPrefix + "0");
                 s.setString(4, best);
                 s.setDouble(5, bestScore);
                 s.executeUpdate();
@@ -297,6 +300,9 @@ class TrialBrowserBenchmark {
                 "--window-size=1280,1000", "--user-data-dir=" + Files.createTempDirectory("chromium-bench"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
+        ChromeDriver driver = new ChromeDriver(service, options);
+        // a script waits on the renderer's main thread, which a 10,000-node layout holds for seconds on a busy machine
+        driver.manage().timeouts().scriptTimeout(java.time.Duration.ofSeconds(120));
+        return driver;
     }
 }
