@@ -14,6 +14,19 @@ public interface ProposerConfig {
 
     Platform platform();
 
+    /** An external Kafka cluster's SASL login for the agent role's user (docs/deploy.md, "Kafka"). */
+    KafkaLogin kafka();
+
+    interface KafkaLogin {
+        Optional<String> securityProtocol();
+
+        Optional<String> saslMechanism();
+
+        Optional<String> username();
+
+        Optional<String> password();
+    }
+
     /** Where the proposer keeps its small state (pending proposals, LLM tokens spent), so a restart does not double-propose. */
     @WithDefault("${user.home}/.looplab")
     Path home();

@@ -17,18 +17,15 @@ public class KafkaSettings {
     @ConfigProperty(name = "looplab.proposer.outcomes.group", defaultValue = "looplab-proposer")
     String outcomesGroup;
 
-    @ConfigProperty(name = "looplab.kafka.security-protocol", defaultValue = "")
-    String securityProtocol;
-    @ConfigProperty(name = "looplab.kafka.sasl-mechanism", defaultValue = "SCRAM-SHA-512")
-    String saslMechanism;
-    @ConfigProperty(name = "looplab.kafka.username", defaultValue = "")
-    String username;
-    @ConfigProperty(name = "looplab.kafka.password", defaultValue = "")
-    String password;
+    @jakarta.inject.Inject
+    dev.looplab.proposer.ProposerConfig config;
 
     /** The agent role's Kafka login on an external cluster (docs/deploy.md, "Kafka"); empty: plain clients. */
     private Map<String, Object> login() {
-        return new dev.looplab.access.KafkaCredentials(securityProtocol, saslMechanism, username, password).clientConfig();
+        var kafka = config.kafka();
+        return new dev.looplab.access.KafkaCredentials(kafka.securityProtocol().orElse(null),
+                kafka.saslMechanism().orElse(null), kafka.username().orElse(null), kafka.password().orElse(null))
+                .clientConfig();
     }
 
     public String bootstrap() {

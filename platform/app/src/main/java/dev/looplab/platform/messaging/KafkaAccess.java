@@ -2,12 +2,14 @@ package dev.looplab.platform.messaging;
 
 import dev.looplab.access.KafkaCredentials;
 import io.smallrye.common.annotation.Identifier;
+import io.smallrye.config.ConfigMapping;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.inject.Inject;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The platform's Kafka login (LOOPLAB_KAFKA_USERNAME and friends, docs/deploy.md "Kafka"): merged into every
@@ -15,17 +17,25 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class KafkaAccess {
-    @ConfigProperty(name = "looplab.kafka.security-protocol", defaultValue = "")
-    String securityProtocol;
-    @ConfigProperty(name = "looplab.kafka.sasl-mechanism", defaultValue = "SCRAM-SHA-512")
-    String saslMechanism;
-    @ConfigProperty(name = "looplab.kafka.username", defaultValue = "")
-    String username;
-    @ConfigProperty(name = "looplab.kafka.password", defaultValue = "")
-    String password;
+
+    /** {@code looplab.kafka.*}: an external cluster's SASL login for the platform's own user. */
+    @ConfigMapping(prefix = "looplab.kafka")
+    public interface Login {
+        Optional<String> securityProtocol();
+
+        Optional<String> saslMechanism();
+
+        Optional<String> username();
+
+        Optional<String> password();
+    }
+
+    @Inject
+    Login login;
 
     public KafkaCredentials credentials() {
-        return new KafkaCredentials(securityProtocol, saslMechanism, username, password);
+        return new KafkaCredentials(login.securityProtocol().orElse(null), login.saslMechanism().orElse(null),
+                login.username().orElse(null), login.password().orElse(null));
     }
 
     @Produces
