@@ -59,7 +59,7 @@ final class ExportCommand {
         }
         Path folder = (out != null ? out : Path.of(campaign + "-" + format)).toAbsolutePath();
         String base = Looplab.platformUrl(env);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/exports/"
+        HttpRequest request = PlatformAccess.request(URI.create(base + "/api/exports/"
                         + URLEncoder.encode(campaign, StandardCharsets.UTF_8) + "?format="
                         + URLEncoder.encode(format, StandardCharsets.UTF_8)))
                 .timeout(Duration.ofMinutes(10)).header("Accept", "application/json").GET().build();

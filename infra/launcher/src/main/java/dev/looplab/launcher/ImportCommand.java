@@ -99,7 +99,7 @@ final class ImportCommand {
             return 2;
         }
         String base = Looplab.platformUrl(env);
-        HttpRequest.Builder builder = HttpRequest.newBuilder().timeout(Duration.ofMinutes(30))
+        HttpRequest.Builder builder = PlatformAccess.request(URI.create(base + "/api/imports")).timeout(Duration.ofMinutes(30))
                 .header("Accept", "text/plain");
         if (invocation.onServer()) {
             builder.uri(URI.create(base + "/api/imports")).header("Content-Type", "application/json")
@@ -146,7 +146,8 @@ final class ImportCommand {
             System.out.println("clone it with: git clone " + base + "/git/" + invocation.lineage() + ".git");
             return 0;
         }
-        System.err.println("import refused (" + response.statusCode() + "): " + errorOf(response.body()));
+        System.err.println("import refused (" + response.statusCode() + "): " + errorOf(response.body())
+                + PlatformAccess.hint(response.statusCode()));
         return 1;
     }
 

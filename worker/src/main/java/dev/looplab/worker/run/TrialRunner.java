@@ -90,7 +90,16 @@ public final class TrialRunner {
     private final TrainingDataCache data;
     private volatile EnvironmentFingerprint machine;
 
+    private final java.util.Optional<dev.looplab.access.PlatformToken> lineageToken;
+
     public TrialRunner(Settings settings, TaskResolver tasks, ArtifactStore artifacts, TrialEventPublisher events) {
+        this(settings, tasks, artifacts, events, java.util.Optional.empty());
+    }
+
+    /** The same, fetching trial commits with {@code lineageToken} from a platform that asks for one. */
+    public TrialRunner(Settings settings, TaskResolver tasks, ArtifactStore artifacts, TrialEventPublisher events,
+                       java.util.Optional<dev.looplab.access.PlatformToken> lineageToken) {
+        this.lineageToken = lineageToken;
         this.settings = settings;
         this.tasks = tasks;
         this.artifacts = artifacts;
@@ -164,7 +173,7 @@ public final class TrialRunner {
         Evaluator evaluator = task.evaluator();
         progress.evaluator = evaluator;
 
-        TrialCheckout.checkout(request.lineageUrl(), request.commit(), dirs.checkout());
+        TrialCheckout.checkout(request.lineageUrl(), request.commit(), dirs.checkout(), lineageToken);
         Path recipeDir = locateRecipe(dirs.checkout(), task);
         TrainingData trainingData = data.trainingData(evaluator);
         progress.dataSha256 = trainingData.sha256();

@@ -7,7 +7,9 @@ import dev.looplab.lineage.importer.ImportFormat;
 import dev.looplab.platform.campaign.Campaign;
 import dev.looplab.platform.campaign.CampaignRepository;
 import dev.looplab.platform.lineage.LineageService;
+import dev.looplab.platform.security.Role;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -16,12 +18,14 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+
 import java.util.Map;
 
 /**
  * {@code GET /api/exports/{campaign}?format=arr|autoresearch}: the campaign in another tool's layout, as
  * {@code {"files": {"results.tsv": "...", "tree.tsv": "..."}}} for {@code looplab export} to write.
  */
+@RolesAllowed(Role.Names.VIEWER)
 @Path("/api/exports")
 public class ExportResource {
     @Inject

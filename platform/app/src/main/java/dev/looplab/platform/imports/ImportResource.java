@@ -1,5 +1,7 @@
 package dev.looplab.platform.imports;
 
+import dev.looplab.platform.security.Role;
+import jakarta.annotation.security.RolesAllowed;
 import dev.looplab.lineage.TrialConflictException;
 import dev.looplab.lineage.importer.ImportException;
 import dev.looplab.lineage.importer.ImportReport;
@@ -24,6 +26,7 @@ import java.util.function.Supplier;
  * folder under {@code looplab.imports.root}; never any other path of the platform's machine. 422 names a bad input,
  * 403 a path the configuration does not allow.
  */
+@RolesAllowed(Role.Names.ADMIN)
 @Path("/api/imports")
 public class ImportResource {
     static final String ZIP = "application/zip";
