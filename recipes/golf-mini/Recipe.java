@@ -5,7 +5,10 @@
 //          env LOOPLAB_DATA, LOOPLAB_OUT, LOOPLAB_METRICS, LOOPLAB_BUDGET_S, LOOPLAB_SEED, LOOPLAB_THREADS
 //          (optional LOOPLAB_STEPS: train exactly that many steps, schedule by step; bit-reproducible;
 //           LOOPLAB_STOP_STEP: stop after that many of them, as a budgeted run cut short by its deadline did)
-//          A budgeted run times its first PLAN_AFTER_STEPS steps, then fixes its step count and schedules
+//          (LOOPLAB_BUDGET_CLOCK=cpu: the budget counts this process's CPU seconds, as the worker does for CPU tasks,
+//           and LOOPLAB_WALL_CEILING_S, when set, is the wall-clock limit it also stops before;
+//           wall or unset: seconds on the clock since the JVM started)
+//          A budgeted run times steps PLAN_TIMED_FROM..PLAN_AFTER_STEPS, then fixes its step count and schedules
 //          by step from there: the metrics record planned_steps and train_steps, and a replay with
 //          LOOPLAB_STEPS=planned_steps (and LOOPLAB_STOP_STEP=train_steps when fewer) repeats it bit for bit.
 //          That holds only while no op that needs a gradient gets a Java number as an operand (x.mul(0.5f)):
@@ -390,8 +393,13 @@ public class Recipe {
             throw new IllegalArgumentException("LOOPLAB_DATA " + data + " has " + text.length
                     + " bytes; need more than SEQ_LEN + 1 = " + (SEQ_LEN + 1));
         }
-        // leave room for export and JVM exit: 1.5 s plus 5% of the budget
-        long deadlineMs = jvmStartMs + (long) (budget * 1000 * 0.95 - 1500);
+        // leave room for export and JVM exit: 1.5 s plus 5% of the budget, on the clock the budget counts
+        BudgetClock clock = BudgetClock.fromEnv(jvmStartMs);
+        long deadlineMs = (long) (budget * 1000 * 0.95 - 1500);
+        String ceilingEnv = System.getenv("LOOPLAB_WALL_CEILING_S");
+        // on a very busy machine the worker's wall-clock ceiling comes before the CPU budget: stop short of it too
+        long ceilingMs = ceilingEnv == null || ceilingEnv.isBlank() ? Long.MAX_VALUE
+                : jvmStartMs + (long) (positiveSeconds("LOOPLAB_WALL_CEILING_S", ceilingEnv) * 1000 * 0.95 - 1500);
 
         Engine engine = startEngine(threads);
         SplittableRandom rng = new SplittableRandom(seed);
@@ -414,25 +422,30 @@ public class Recipe {
                     params, budget, threads, seed);
 
             long trainStartMs = System.currentTimeMillis();
+            long trainStartClock = clock.millis();
             double lastStepMs = 0;
-            long planStartMs = trainStartMs;
+            long lastStepWallMs = 0;
+            long planStartMs = trainStartClock;
             int step = 0;
             double emaLoss = Double.NaN;
             while (step < maxSteps && step < stopAfter) {
-                long now = System.currentTimeMillis();
+                long now = clock.millis();
                 if (step == PLAN_AFTER_STEPS && maxSteps == Integer.MAX_VALUE) {
                     // from here the schedule is by step, so a replay given this count trains the same numbers
-                    double msPerStep = (now - planStartMs) / (double) (PLAN_AFTER_STEPS - 1);
+                    double msPerStep = (now - planStartMs) / (double) (PLAN_AFTER_STEPS - PLAN_TIMED_FROM);
                     maxSteps = step + (int) Math.max(1, Math.floor((deadlineMs - now) / Math.max(1.0, msPerStep) * 0.9));
-                    metric(log, step, "planned_steps", maxSteps, (now - trainStartMs) / 1000.0);
-                    System.err.printf(Locale.ROOT, "golf-mini: planned %d steps at %.0f ms/step%n", maxSteps, msPerStep);
+                    metric(log, step, "planned_steps", maxSteps, (System.currentTimeMillis() - trainStartMs) / 1000.0);
+                    System.err.printf(Locale.ROOT, "golf-mini: planned %d steps at %.0f %s ms/step%n", maxSteps,
+                            msPerStep, clock.name);
                 }
-                if (step == 1) {
+                if (step == PLAN_TIMED_FROM) {
                     planStartMs = now;
                 }
-                if (now + lastStepMs * 1.5 > deadlineMs) {
+                if (now + lastStepMs * 1.5 > deadlineMs
+                        || System.currentTimeMillis() + lastStepWallMs * 1.5 > ceilingMs) {
                     break;
                 }
+                long stepStartMs = System.currentTimeMillis();
                 // the first PLAN_AFTER_STEPS steps are scheduled as if no end were known, in both modes
                 double progress = maxSteps == Integer.MAX_VALUE || step < PLAN_AFTER_STEPS ? 0.0 : step / (double) maxSteps;
                 float lr = learningRate(step, progress);
@@ -456,7 +469,8 @@ public class Recipe {
                 step++;
                 long after = System.currentTimeMillis();
                 // the first step pays one-off costs (allocator, kernels): it says nothing about the next one
-                lastStepMs = step == 1 ? 0 : after - now;
+                lastStepMs = step == 1 ? 0 : clock.millis() - now;
+                lastStepWallMs = step == 1 ? 0 : after - stepStartMs;
                 emaLoss = Double.isNaN(emaLoss) ? loss : 0.9 * emaLoss + 0.1 * loss;
                 if (step % 10 == 0 || step <= 3 || System.getenv("LOOPLAB_VERBOSE") != null) {
                     double wall = (after - trainStartMs) / 1000.0;
@@ -471,8 +485,11 @@ public class Recipe {
             metric(log, step, "planned_steps", maxSteps == Integer.MAX_VALUE ? step : maxSteps, wall);
             metric(log, step, "train_steps", step, wall);
             metric(log, step, "train_tokens", (double) step * BATCH * SEQ_LEN, wall);
+            metric(log, step, "train_cpu_seconds", BudgetClock.processCpuMillis() / 1000.0, wall);
             if (step == 0) {
-                throw new IllegalStateException("budget " + budget + " s left no time for a single step");
+                throw new IllegalStateException("budget " + budget + " " + clock.name + " s"
+                        + (ceilingEnv == null || ceilingEnv.isBlank() ? "" : " (wall-clock ceiling " + ceilingEnv.trim()
+                        + " s, reached first on a busy machine)") + " left no time for a single step");
             }
             long bytes = export(model.p, out.resolve("model.bin"));
             metric(log, step, "model_bytes", bytes, wall);
@@ -480,8 +497,51 @@ public class Recipe {
         }
     }
 
-    /** Steps timed before a budgeted run fixes its step count (the first one pays one-off costs). */
-    static final int PLAN_AFTER_STEPS = 6;
+    /**
+     * The clock the budget counts, in milliseconds: this process's CPU time (all threads, from JVM start), so
+     * other work on the machine does not shrink the steps planned, or the wall clock since the JVM started.
+     */
+    record BudgetClock(String name, java.util.function.LongSupplier clock) {
+        static BudgetClock fromEnv(long jvmStartMs) {
+            String value = System.getenv("LOOPLAB_BUDGET_CLOCK");
+            String name = value == null || value.isBlank() ? "wall" : value.strip();
+            return switch (name) {
+                case "cpu" -> new BudgetClock("CPU", BudgetClock::processCpuMillis);
+                case "wall" -> new BudgetClock("wall", () -> System.currentTimeMillis() - jvmStartMs);
+                default -> throw new IllegalArgumentException("LOOPLAB_BUDGET_CLOCK is '" + value
+                        + "': use cpu (CPU seconds of this process) or wall (seconds on the clock)");
+            };
+        }
+
+        static long processCpuMillis() {
+            return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime() / 1_000_000L;
+        }
+
+        long millis() {
+            return clock.getAsLong();
+        }
+    }
+
+    static double positiveSeconds(String name, String value) {
+        try {
+            double seconds = Double.parseDouble(value.trim());
+            if (seconds > 0) {
+                return seconds;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " is '" + value + "': set a number of seconds > 0");
+    }
+
+    /** Steps run before a budgeted run fixes its step count. */
+    static final int PLAN_AFTER_STEPS = 16;
+    /**
+     * Steps before the timed ones: the first steps pay one-off costs and run while the JIT still compiles, and on a
+     * busy machine the JIT gets less of it, so timing them planned a third fewer steps beside a CPU hog.
+     */
+    static final int PLAN_TIMED_FROM = 6;
 
     static float learningRate(int step, double progress) {
         float warm = WARMUP_STEPS > 0 ? Math.min(1f, (step + 1) / (float) WARMUP_STEPS) : 1f;

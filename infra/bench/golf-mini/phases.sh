@@ -5,11 +5,15 @@
 # runs on it, so other load on the machine barely moves the numbers), and runs the PyTorch port likewise.
 #
 #   infra/bench/golf-mini/phases.sh [steps=40] [warmup=10]     (run infra/bench/golf-mini/run.sh speed once first)
+# LOOPLAB_BENCH_DIR (default infra/bench/golf-mini/target) and LOOPLAB_BENCH_DJL_CP as for run.sh.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
+root=$(pwd)
 steps=${1:-40} warmup=${2:-10}
-work=infra/bench/golf-mini/target/phases
-data=infra/bench/golf-mini/target/train.txt
+bench=${LOOPLAB_BENCH_DIR:-$root/infra/bench/golf-mini/target}
+work=$bench/phases
+data=$bench/train.txt
+djl_cp=${LOOPLAB_BENCH_DJL_CP:-$(cat infra/runtimes/djl/target/classes/looplab/runtime/djl.classpath)}
 [[ -f $data ]] || { echo "no $data: run infra/bench/golf-mini/run.sh speed once first" >&2; exit 1; }
 rm -rf "$work" && mkdir -p "$work/recipe"
 
@@ -29,9 +33,9 @@ sed -e "s|^public class Recipe {|public class Recipe { static long[] PHASE = new
     "$src" > "$work/recipe/Recipe.java"
 
 echo "per-step CPU of the main thread in ms, mean over steps $((warmup + 1))..$steps, 1 thread, $(date -u +%F)"
-(cd "$work/recipe" && env MKL_CBWR=AUTO,STRICT LOOPLAB_DATA="$(pwd)/../../train.txt" LOOPLAB_OUT=out LOOPLAB_METRICS=metrics.jsonl \
+(cd "$work/recipe" && env MKL_CBWR=AUTO,STRICT LOOPLAB_DATA="$data" LOOPLAB_OUT=out LOOPLAB_METRICS=metrics.jsonl \
     LOOPLAB_BUDGET_S=3600 LOOPLAB_SEED=1 LOOPLAB_THREADS=1 LOOPLAB_STEPS="$steps" \
-    java -XX:+UseSerialGC -Dai.djl.offline=true -cp "$(cat ../../../../../../infra/runtimes/djl/target/classes/looplab/runtime/djl.classpath)" \
+    java -XX:+UseSerialGC -Dai.djl.offline=true -cp "$djl_cp" \
     Recipe.java train 2> train.log | sed 's/^/djl   (MKL_CBWR=AUTO,STRICT): /')
 for optimizer in torch recipe; do
   env LOOPLAB_THREADS=1 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 /usr/bin/python3 infra/bench/golf-mini/golf_mini_torch.py \

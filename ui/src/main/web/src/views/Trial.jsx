@@ -48,6 +48,9 @@ export function TrialPage({ trialId, query }) {
       </nav>
       <dl class="facts" id="trial-facts">
         <div><dt>score</dt><dd class="num">{fmt(d.score)} {d.direction ? <span class="muted">({d.direction} is better)</span> : ''}</dd></div>
+        {d.testScore !== null && d.testScore !== undefined && (
+          <div id="test-score" title="the test slice: held out like the validation slice, never searched, scored when this trial became the best">
+            <dt>test</dt><dd class="num">{fmt(d.testScore)} <span class="muted">(never-searched test slice)</span></dd></div>)}
         <div><dt>vs parent</dt><dd><Delta value={d.deltaVsParent} direction={d.direction} /></dd></div>
         <div><dt>vs best</dt><dd><Delta value={d.deltaVsBest} direction={d.direction} /></dd></div>
         <div><dt>specialist</dt><dd>{d.specialist} <span class="muted">on {d.surface}</span></dd></div>

@@ -126,7 +126,8 @@ export function Trials({ campaign, query }) {
                   <td>{t.specialist}<div class="sub">{t.kind !== 'proposal' ? t.kind : t.surface}</div></td>
                   <td class="hypothesis">{firstLine(t.hypothesis)}{t.reason && <div class="reason">{firstLine(t.reason)}</div>}</td>
                   <td><StatusBadge status={t.status} /></td>
-                  <td class="num">{fmt(t.score)}</td>
+                  <td class="num">{fmt(t.score)}{t.testScore !== null && t.testScore !== undefined
+                    ? <span class="muted test-score" title="score on the never-searched test slice (new bests only)"> test {fmt(t.testScore)}</span> : ''}</td>
                   <td class="num"><Delta value={t.deltaVsParent} direction={t.direction} /></td>
                   <td class="num"><Delta value={t.deltaVsBest} direction={t.direction} /></td>
                   <td title={when(t.recordedAt)}>{t.recordedAt ? ago(t.recordedAt) : <span class="muted">in flight</span>}</td>

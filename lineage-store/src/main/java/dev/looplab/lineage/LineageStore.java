@@ -155,6 +155,16 @@ public final class LineageStore implements AutoCloseable {
         return snapshots.record(spec);
     }
 
+    /**
+     * Records many non-root snapshots, parents before children, in one pack and one ref transaction: how an importer
+     * writes a long history in seconds. Trials already recorded with the same files and parent are left as they are.
+     *
+     * @throws TrialConflictException if a trial id is recorded with other files or another parent
+     */
+    public List<TrialCommit> recordSnapshots(List<SnapshotSpec> specs) {
+        return snapshots.recordAll(specs);
+    }
+
     // ---------------------------------------------------------------- reading
 
     /** The recorded trial, or empty if no {@code refs/heads/trial/<id>} exists. */
@@ -257,6 +267,14 @@ public final class LineageStore implements AutoCloseable {
     /** Adds or replaces the outcome note on the trial's commit with {@code text} as given. */
     public void putOutcomeNote(String trialId, String text) {
         notes.putOutcome(trialId, text);
+    }
+
+    /**
+     * Sets the outcome notes of many trials (trial id to note text) in one notes commit, leaving notes that already
+     * say the same alone: how an importer writes a whole history at once.
+     */
+    public void putOutcomeNotes(Map<String, String> notesByTrial) {
+        notes.putOutcomes(notesByTrial);
     }
 
     /** The outcome note on the trial's commit, if one was written. */

@@ -55,6 +55,63 @@ final class Notes {
         });
     }
 
+    /**
+     * Sets the outcome notes of many trials in one notes commit (an importer's whole history); notes whose text is
+     * already there are left alone, and nothing is committed when none changed.
+     */
+    void putOutcomes(java.util.Map<String, String> texts) {
+        if (texts.isEmpty()) {
+            return;
+        }
+        lineage.io("write " + texts.size() + " outcome notes", () -> {
+            // hundreds of note blobs go into one pack rather than as many loose files
+            boolean pack = git.getObjectDatabase() instanceof org.eclipse.jgit.internal.storage.file.ObjectDirectory;
+            try (ObjectInserter inserter = pack
+                    ? ((org.eclipse.jgit.internal.storage.file.ObjectDirectory) git.getObjectDatabase())
+                            .newPackInserter() : git.newObjectInserter();
+                    org.eclipse.jgit.lib.ObjectReader reader = inserter.newReader();
+                    RevWalk walk = new RevWalk(reader)) {
+                java.util.Map<RevCommit, String> targets = new java.util.LinkedHashMap<>();
+                for (java.util.Map.Entry<String, String> entry : texts.entrySet()) {
+                    if (entry.getValue() == null || entry.getValue().isBlank()) {
+                        throw new IllegalArgumentException("outcome note for trial " + entry.getKey()
+                                + " is empty; pass the outcome summary (and its JSON)");
+                    }
+                    targets.put(lineage.trial(walk, entry.getKey(), "trial"), entry.getValue());
+                }
+                for (int attempt = 1; ; attempt++) {
+                    Ref ref = git.exactRef(LineageStore.OUTCOME_NOTES);
+                    RevCommit head = ref == null ? null : walk.parseCommit(ref.getObjectId());
+                    NoteMap notes = head == null ? NoteMap.newEmptyMap() : NoteMap.read(walk.getObjectReader(), head);
+                    boolean changed = false;
+                    for (java.util.Map.Entry<RevCommit, String> target : targets.entrySet()) {
+                        Note existing = notes.getNote(target.getKey());
+                        if (existing == null || !text(existing).equals(target.getValue())) {
+                            notes.set(target.getKey(), target.getValue(), inserter);
+                            changed = true;
+                        }
+                    }
+                    if (!changed) {
+                        return null;
+                    }
+                    ObjectId tree = notes.writeTree(inserter);
+                    String message = "Outcomes of " + targets.size() + " trials\n";
+                    ObjectId created = inserter.insert(head == null ? LineageRepository.newCommit(tree, message)
+                            : LineageRepository.newCommit(tree, message, head));
+                    inserter.flush();
+                    RefUpdate update = git.updateRef(LineageStore.OUTCOME_NOTES);
+                    update.setExpectedOldObjectId(head == null ? ObjectId.zeroId() : head);
+                    update.setNewObjectId(created);
+                    RefUpdate.Result result = update.update(walk);
+                    if (result == RefUpdate.Result.NEW || result == RefUpdate.Result.FAST_FORWARD) {
+                        return null;
+                    }
+                    refs.retryOrFail(LineageStore.OUTCOME_NOTES, result, attempt);
+                }
+            }
+        });
+    }
+
     void append(String notesRef, String commitId, String text) {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("note for commit " + commitId + " is empty");

@@ -167,6 +167,66 @@ final class SnapshotWriter {
         });
     }
 
+    /**
+     * Records many non-root snapshots at once, parents before children (a parent may be earlier in the list): the
+     * objects go into one pack and the new trial refs into one atomic ref transaction. A trial already recorded is
+     * compared as {@link #record} does; a ref that another writer took meanwhile is recorded alone again.
+     */
+    java.util.List<TrialCommit> recordAll(java.util.List<SnapshotSpec> specs) {
+        return lineage.io("record " + specs.size() + " trials", () -> {
+            java.util.List<TrialCommit> out = new java.util.ArrayList<>();
+            java.util.Map<String, ObjectId> made = new java.util.HashMap<>();
+            java.util.List<SnapshotSpec> created = new java.util.ArrayList<>();
+            org.eclipse.jgit.lib.BatchRefUpdate batch = git.getRefDatabase().newBatchUpdate().setAtomic(true);
+            boolean pack = git.getObjectDatabase() instanceof org.eclipse.jgit.internal.storage.file.ObjectDirectory;
+            try (ObjectInserter inserter = pack
+                    ? ((org.eclipse.jgit.internal.storage.file.ObjectDirectory) git.getObjectDatabase())
+                            .newPackInserter() : git.newObjectInserter();
+                    org.eclipse.jgit.lib.ObjectReader reader = inserter.newReader();
+                    RevWalk walk = new RevWalk(reader)) {
+                for (SnapshotSpec spec : specs) {
+                    if (spec.parentTrialId() == null) {
+                        throw new IllegalArgumentException("trial " + spec.trialId() + " has no parent; record the"
+                                + " root alone with recordSnapshot");
+                    }
+                    ObjectId tree = writeSnapshotTree(spec, inserter);
+                    ObjectId parentId = made.get(spec.parentTrialId());
+                    RevCommit parent = parentId != null ? walk.parseCommit(parentId)
+                            : lineage.trial(walk, spec.parentTrialId(), "parent trial of " + spec.trialId());
+                    Ref existing = git.exactRef(LineageStore.TRIAL_REFS + spec.trialId());
+                    if (existing != null) {
+                        out.add(sameSnapshotOrConflict(walk, spec, existing.getObjectId(), parent, tree));
+                        made.put(spec.trialId(), existing.getObjectId());
+                        continue;
+                    }
+                    ObjectId commitId = inserter.insert(snapshotCommit(spec, tree, parent));
+                    made.put(spec.trialId(), commitId);
+                    created.add(spec);
+                    batch.addCommand(new org.eclipse.jgit.transport.ReceiveCommand(ObjectId.zeroId(), commitId,
+                            LineageStore.TRIAL_REFS + spec.trialId()));
+                    out.add(new TrialCommit(spec.trialId(), commitId.name(), parent.name()));
+                }
+                // Objects reach the disk before any ref names them.
+                inserter.flush();
+            }
+            if (batch.getCommands().isEmpty()) {
+                return out;
+            }
+            try (RevWalk walk = new RevWalk(git)) {
+                batch.execute(walk, org.eclipse.jgit.lib.NullProgressMonitor.INSTANCE);
+            }
+            boolean allOk = batch.getCommands().stream()
+                    .allMatch(c -> c.getResult() == org.eclipse.jgit.transport.ReceiveCommand.Result.OK);
+            if (!allOk) {
+                // another writer took one of the ids: each goes alone, by compare-and-swap, and conflicts say so
+                for (SnapshotSpec spec : created) {
+                    record(spec);
+                }
+            }
+            return out;
+        });
+    }
+
     private static CommitBuilder snapshotCommit(SnapshotSpec spec, ObjectId tree, RevCommit parent) {
         Map<String, String> trailers = new LinkedHashMap<>();
         trailers.put(CommitMessages.TRIAL, spec.trialId());

@@ -17,7 +17,8 @@ public class ProposerBeans {
     @Produces
     @Singleton
     PlatformClient platformClient(ProposerConfig config) {
-        return new PlatformClient(config.platform().url());
+        return new PlatformClient(config.platform().url(), dev.looplab.access.PlatformToken.of(
+                config.platform().token().orElse(null), config.platform().tokenFile().orElse(null)));
     }
 
     @Produces

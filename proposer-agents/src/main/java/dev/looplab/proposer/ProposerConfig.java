@@ -14,6 +14,19 @@ public interface ProposerConfig {
 
     Platform platform();
 
+    /** An external Kafka cluster's SASL login for the agent role's user (docs/deploy.md, "Kafka"). */
+    KafkaLogin kafka();
+
+    interface KafkaLogin {
+        Optional<String> securityProtocol();
+
+        Optional<String> saslMechanism();
+
+        Optional<String> username();
+
+        Optional<String> password();
+    }
+
     /** Where the proposer keeps its small state (pending proposals, LLM tokens spent), so a restart does not double-propose. */
     @WithDefault("${user.home}/.looplab")
     Path home();
@@ -26,6 +39,12 @@ public interface ProposerConfig {
     interface Platform {
         @WithDefault("http://localhost:8080")
         String url();
+
+        /** The proposer's API token (LOOPLAB_TOKEN, role agent), sent on every call; never logged. */
+        java.util.Optional<String> token();
+
+        /** A file holding the token instead (LOOPLAB_TOKEN_FILE), as {@code looplab up} hands it over. */
+        java.util.Optional<String> tokenFile();
     }
 
     /** How the proposer paces itself. */

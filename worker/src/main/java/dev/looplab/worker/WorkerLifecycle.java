@@ -12,6 +12,7 @@ import dev.looplab.worker.run.TrialHandler;
 import dev.looplab.worker.run.TaskResolver;
 import dev.looplab.worker.run.TrialEventPublisher;
 import dev.looplab.worker.run.TrialRunner;
+import dev.looplab.worker.sandbox.TrainingCommand;
 import dev.looplab.worker.sandbox.SandboxUnavailableException;
 import dev.looplab.worker.sandbox.TrialSandbox;
 import dev.looplab.worker.sandbox.Unconfined;
@@ -63,20 +64,28 @@ public class WorkerLifecycle {
             // not fatal: /q/health/ready says so, and uploads retry when the store is back
             LOG.errorf("artifact store not reachable at start: %s", e.getMessage());
         }
-        events = new TrialEventPublisher(config.kafka().bootstrap(), workerId);
+        Map<String, Object> kafkaLogin = new dev.looplab.access.KafkaCredentials(
+                config.kafka().securityProtocol().orElse(null), config.kafka().saslMechanism().orElse(null),
+                config.kafka().username().orElse(null), config.kafka().password().orElse(null)).clientConfig();
+        events = new TrialEventPublisher(config.kafka().bootstrap(), workerId, kafkaLogin);
+        // the token is read once here and handed only to the HTTP and git clients: trials never see it
+        java.util.Optional<dev.looplab.access.PlatformToken> token = dev.looplab.access.PlatformToken.of(
+                config.platform().token().orElse(null), config.platform().tokenFile().orElse(null));
         TrialRunner runner = new TrialRunner(new TrialRunner.Settings(workerId, config.home().toAbsolutePath(),
                 config.worker().threads(), Duration.ofSeconds(config.worker().minGraceSeconds()),
                 config.worker().keepWorkDirs(), DjlRuntime::classpathString, sandbox,
-                config.worker().devices().orElse(null), config.worker().python()), tasks, artifacts, events);
+                config.worker().devices().orElse(null), config.worker().python(),
+                TrainingCommand.ceilingFactor(config.worker().wallCeilingFactor())), tasks, artifacts, events, token);
         checkSandbox();
         PlatformLeases platform = config.platform().url().filter(u -> !u.isBlank())
-                .map(url -> new PlatformLeases(url, workerId)).orElse(null);
+                .map(url -> new PlatformLeases(url, workerId, token)).orElse(null);
         heartbeat = new LeaseHeartbeat(events, platform, workerId);
         TrialHandler leased = new LeasedTrials(runner::run, platform, heartbeat,
                 Duration.ofSeconds(config.worker().heartbeatSeconds()));
         consumer = new RunConsumer(config.kafka().bootstrap(), workerId, leased, Topics.RUNS,
-                Map.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, config.kafka().sessionTimeoutMs(),
+                withLogin(Map.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, config.kafka().sessionTimeoutMs(),
                         ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(1000, config.kafka().sessionTimeoutMs() / 3)),
+                        kafkaLogin),
                 letter -> {
                     registry.counter("looplab_dead_letters_total", "topic", letter.topic(), "consumer",
                             RunConsumer.CONSUMER).increment();
@@ -91,6 +100,12 @@ public class WorkerLifecycle {
         LOG.infof("worker %s started: home %s, artifacts in bucket %s, %s", workerId, config.home().toAbsolutePath(),
                 config.s3().bucket(), platform == null ? "running every request it reads (no looplab.platform.url)"
                         : "claiming attempts from " + config.platform().url().get());
+    }
+
+    private static Map<String, Object> withLogin(Map<String, Object> settings, Map<String, Object> login) {
+        Map<String, Object> all = new java.util.HashMap<>(settings);
+        all.putAll(login);
+        return all;
     }
 
     /** Says at startup what each trial would otherwise only say when it is refused. */

@@ -136,6 +136,8 @@ class WorkerTest {
         // bits per byte of a byte-level LM: below 8 (uniform) and above 0
         assertThat(finished.measurement().score()).isGreaterThan(0.0).isLessThan(8.0);
         assertThat(finished.measurement().seed()).isEqualTo(7L);
+        // and the score on the test slice travels beside it to the platform, which keeps it for a new best only
+        assertThat(finished.measurement().testScore()).isGreaterThan(0.0).isLessThan(8.0);
 
         // and the recipe's training curve streamed as METRICS events, counted in the EVALUATING message
         List<dev.looplab.events.MetricPoint> points = seen.stream()

@@ -8,6 +8,11 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.IntStream;
 import java.util.zip.GZIPInputStream;
 
 import dev.looplab.evaluation.scoring.DataSplit;
@@ -15,7 +20,8 @@ import dev.looplab.evaluation.scoring.DataSplit;
 /**
  * Fashion-MNIST as Debian's dataset-fashion-mnist ships it: the 60,000 training images go to the
  * recipe as one file (the IDX3 images file then the IDX1 labels file, uncompressed); the 10,000 t10k
- * images stay with the evaluator.
+ * images stay with the evaluator. Of those, {@link #TEST_IMAGES} chosen by a fixed-seed shuffle are the
+ * test part, scored only for a new best; the other {@link #GATE_IMAGES} are the gate every trial meets.
  */
 public final class FashionMnist implements DataSplit {
     public static final Path DEBIAN_DIR = Path.of("/usr/share/datasets/fashion-mnist");
@@ -24,19 +30,84 @@ public final class FashionMnist implements DataSplit {
     public static final int CLASSES = 10;
     static final int IMAGES_MAGIC = 0x00000803;
     static final int LABELS_MAGIC = 0x00000801;
+    /** t10k images held back from the gate as the never-searched test part. */
+    public static final int TEST_IMAGES = 2_000;
+    /** t10k images of the gate: the search's validation set. */
+    public static final int GATE_IMAGES = 10_000 - TEST_IMAGES;
+    /** The seed of the shuffle that picks the test part (golf-mini's corpus shuffle uses the same). */
+    static final long SPLIT_SEED = 20240520L;
 
     private final byte[] trainFile;
     private final byte[] testPixels;
     private final byte[] testLabels;
     private final String trainSha256;
     private final String heldOutSha256;
+    private final boolean[] testPart;
+    private final String testSha256;
 
     private FashionMnist(byte[] trainFile, byte[] testPixels, byte[] testLabels) {
         this.trainFile = trainFile;
         this.testPixels = testPixels;
         this.testLabels = testLabels;
         this.trainSha256 = sha256(trainFile);
-        this.heldOutSha256 = sha256(concat(testPixels, testLabels));
+        this.testPart = testPart(testLabels.length);
+        this.heldOutSha256 = sha256(part(false));
+        this.testSha256 = sha256(part(true));
+    }
+
+    /**
+     * Which of {@code count} t10k images are the test part: the last {@link #TEST_IMAGES} of a shuffle of their
+     * indices with {@link #SPLIT_SEED}, so the part is spread over the file's order and the same on every machine.
+     */
+    static boolean[] testPart(int count) {
+        List<Integer> order = new ArrayList<>(IntStream.range(0, count).boxed().toList());
+        Collections.shuffle(order, new Random(SPLIT_SEED));
+        boolean[] test = new boolean[count];
+        for (int i = count - TEST_IMAGES; i < count; i++) {
+            test[order.get(i)] = true;
+        }
+        return test;
+    }
+
+    /** The pixels then labels of the gate part ({@code test} false) or the test part, in t10k order. */
+    private byte[] part(boolean test) {
+        ByteArrayOutputStream pixels = new ByteArrayOutputStream();
+        ByteArrayOutputStream labels = new ByteArrayOutputStream();
+        for (int i = 0; i < testLabels.length; i++) {
+            if (testPart[i] == test) {
+                pixels.write(testPixels, i * PIXELS, PIXELS);
+                labels.write(testLabels[i]);
+            }
+        }
+        return concat(pixels.toByteArray(), labels.toByteArray());
+    }
+
+    /**
+     * Whether t10k image {@code i} is in the test part (scored only for a new best) rather than the gate
+     * (scored for every trial).
+     */
+    public boolean isTestImage(int i) {
+        return testPart[i];
+    }
+
+    /** Images in the gate part. */
+    public int gateCount() {
+        return testLabels.length - testCount(true);
+    }
+
+    /** Images in the test part. */
+    public int testPartCount() {
+        return testCount(true);
+    }
+
+    private int testCount(boolean test) {
+        int n = 0;
+        for (boolean t : testPart) {
+            if (t == test) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Reads {@link #DEBIAN_DIR}. */
@@ -62,7 +133,7 @@ public final class FashionMnist implements DataSplit {
         }
     }
 
-    /** The held-out images, {@code count() * 784} unsigned pixel bytes row-major. */
+    /** Every held-out t10k image, gate and test part, {@code count() * 784} unsigned pixel bytes row-major. */
     public byte[] testPixels() {
         return testPixels;
     }
@@ -100,9 +171,15 @@ public final class FashionMnist implements DataSplit {
         return trainSha256;
     }
 
+    /** The gate part's sha256. */
     @Override
     public String heldOutSha256() {
         return heldOutSha256;
+    }
+
+    @Override
+    public String testSha256() {
+        return testSha256;
     }
 
     private static Path file(Path dir, String name) {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,24 +18,33 @@ import dev.looplab.evaluation.scoring.DataSplit;
 
 /**
  * The golf-mini corpus: Debian's English fortunes, split into records on lines holding only
- * {@code %}, de-duplicated and shuffled with a fixed seed; {@link #HELD_OUT_BYTES} bytes of whole
- * records at the end of the shuffled corpus are held out for the evaluator, never written to training.
+ * {@code %}, de-duplicated and shuffled with a fixed seed. The end of the shuffled corpus is held out
+ * for the evaluator, never written to training: the last {@link #HELD_OUT_BYTES} bytes of whole records
+ * are the validation slice every trial is scored on, and the {@link #TEST_BYTES} bytes of whole records
+ * before them are the test slice, scored only for a new best. Training is everything before the test slice.
  */
 public final class GolfMiniData implements DataSplit {
     /** Where Debian's {@code fortunes} package installs its plain-text files. */
     public static final Path DEBIAN_FORTUNES = Path.of("/usr/share/games/fortunes");
     /** Size of the held-out slice: scoring it takes a few seconds on two cores. */
     public static final int HELD_OUT_BYTES = 16 * 1024;
+    /**
+     * Size of the test slice: two validation slices, so its estimate is tighter than the one the search fits; every
+     * scored trial pays for scoring it (twice the validation slice's time), so not larger.
+     */
+    public static final int TEST_BYTES = 32 * 1024;
     static final long SHUFFLE_SEED = 20240520L;
     private static final byte[] SEPARATOR = "%\n".getBytes(StandardCharsets.ISO_8859_1);
 
     private final byte[] train;
     private final byte[] heldOut;
+    private final byte[] test;
     private final List<String> sources;
 
-    private GolfMiniData(byte[] train, byte[] heldOut, List<String> sources) {
+    private GolfMiniData(byte[] train, byte[] heldOut, byte[] test, List<String> sources) {
         this.train = train;
         this.heldOut = heldOut;
+        this.test = test;
         this.sources = sources;
     }
 
@@ -83,20 +93,30 @@ public final class GolfMiniData implements DataSplit {
             all.writeBytes(SEPARATOR);
         }
         byte[] corpus = all.toByteArray();
-        if (corpus.length < 4 * HELD_OUT_BYTES) {
+        int needed = 4 * HELD_OUT_BYTES + TEST_BYTES;
+        if (corpus.length < needed) {
             throw new IllegalStateException("fortunes in " + dir + " hold only " + corpus.length
-                    + " bytes; golf-mini needs at least " + 4 * HELD_OUT_BYTES + ": install Debian package fortunes");
+                    + " bytes; golf-mini needs at least " + needed + ": install Debian package fortunes");
         }
-        // cut on a record boundary so no fortune is split between training and the held-out slice
+        // cut on record boundaries so no fortune is split between training, the test and the validation slice;
+        // the validation slice is where it always was, so scores stay comparable with earlier campaigns
+        int cut = lastBoundaryAtMost(boundaries, corpus.length - HELD_OUT_BYTES);
+        int testCut = lastBoundaryAtMost(boundaries, cut - TEST_BYTES);
+        byte[] train = Arrays.copyOfRange(corpus, 0, testCut);
+        // the test slice's last record is cut short; its rest (before the validation slice) is used nowhere
+        byte[] test = Arrays.copyOfRange(corpus, testCut, testCut + TEST_BYTES);
+        byte[] heldOut = Arrays.copyOfRange(corpus, cut, cut + HELD_OUT_BYTES);
+        return new GolfMiniData(train, heldOut, test, files.stream().map(p -> p.getFileName().toString()).toList());
+    }
+
+    private static int lastBoundaryAtMost(List<Integer> boundaries, int limit) {
         int cut = 0;
         for (int boundary : boundaries) {
-            if (boundary <= corpus.length - HELD_OUT_BYTES) {
+            if (boundary <= limit) {
                 cut = boundary;
             }
         }
-        byte[] train = java.util.Arrays.copyOfRange(corpus, 0, cut);
-        byte[] heldOut = java.util.Arrays.copyOfRange(corpus, cut, cut + HELD_OUT_BYTES);
-        return new GolfMiniData(train, heldOut, files.stream().map(p -> p.getFileName().toString()).toList());
+        return cut;
     }
 
     /** Records of one fortune file: the text between lines that hold only {@code %}. */
@@ -147,8 +167,14 @@ public final class GolfMiniData implements DataSplit {
         return train.clone();
     }
 
+    /** The validation slice: every trial is scored on it, so the search selects on it. */
     public byte[] heldOut() {
         return heldOut.clone();
+    }
+
+    /** The test slice: held out like the validation slice and scored only for a new best. */
+    public byte[] test() {
+        return test.clone();
     }
 
     @Override
@@ -159,6 +185,11 @@ public final class GolfMiniData implements DataSplit {
     @Override
     public String heldOutSha256() {
         return DataSplit.sha256(heldOut);
+    }
+
+    @Override
+    public String testSha256() {
+        return DataSplit.sha256(test);
     }
 
     /** The fortune files the corpus was read from. */

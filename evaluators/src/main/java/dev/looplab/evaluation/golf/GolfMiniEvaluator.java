@@ -30,7 +30,7 @@ import dev.looplab.trial.TrialStatus;
 public final class GolfMiniEvaluator extends RecipeScoredEvaluator<GolfMiniData, GolfMiniEvaluator.Tally> {
     public static final String TASK = "golf-mini";
     public static final String NAME = "golf-mini-bpb";
-    public static final String VERSION = "1.0.0";
+    public static final String VERSION = "1.1.0";
     /** The artifact the recipe's train mode writes into {@code LOOPLAB_OUT}. */
     public static final String MODEL_FILE = "model.bin";
     /** Largest change of an earlier position's logits allowed when later bytes change. */
@@ -96,7 +96,7 @@ public final class GolfMiniEvaluator extends RecipeScoredEvaluator<GolfMiniData,
         return process -> runSession(process, window);
     }
 
-    /** The scoring protocol: the causality probe first, then the held-out slice in windows. */
+    /** The scoring protocol: the causality probe first, then the validation slice in windows. */
     private Tally runSession(ScoringProcess process, int window) throws Exception {
         byte[] heldOut = data().heldOut();
         Tally s = new Tally();
@@ -121,19 +121,45 @@ public final class GolfMiniEvaluator extends RecipeScoredEvaluator<GolfMiniData,
         if (s.causalityPosition >= 0) {
             return s;
         }
-        // windows overlap by one byte so every byte after the first is predicted exactly once
-        for (int start = 0; start + 1 < heldOut.length; start += window - 1) {
-            int end = Math.min(start + window, heldOut.length);
-            byte[] frame = Arrays.copyOfRange(heldOut, start, end);
-            float[] logits = logits(process, frame);
-            for (int pos = 0; pos + 1 < frame.length; pos++) {
-                s.nats += negativeLogLikelihood(logits, pos, frame[pos + 1] & 0xff);
-                s.predicted++;
-            }
-            s.windows++;
-        }
+        s.validation = slice(process, heldOut, window);
         process.finish(FINISH_SECONDS);
         return s;
+    }
+
+    /**
+     * The test slice, in the same windows, on a scoring process of its own once the validation slice scored the
+     * trial: the platform keeps the number only for a new best, and nothing a proposer reads carries it.
+     */
+    @Override
+    protected Optional<TestPass> testPass(EvaluationRequest request) throws IOException {
+        int window = evalWindow(Files.readString(codeFile(request), StandardCharsets.ISO_8859_1));
+        return Optional.of(process -> {
+            SliceTally t = slice(process, data().test(), window);
+            process.finish(FINISH_SECONDS);
+            return t.nats / t.predicted / LN2;
+        });
+    }
+
+    /** The eval budget at the validation slice's rate: a model that scored the validation slice in time finishes. */
+    @Override
+    protected long testBudgetSeconds() {
+        return (long) definition().evalBudgetSeconds() * GolfMiniData.TEST_BYTES / GolfMiniData.HELD_OUT_BYTES;
+    }
+
+    /** Scores one held-out slice in windows that overlap by one byte, so every byte after the first is predicted once. */
+    private static SliceTally slice(ScoringProcess process, byte[] text, int window) throws IOException {
+        SliceTally t = new SliceTally();
+        for (int start = 0; start + 1 < text.length; start += window - 1) {
+            int end = Math.min(start + window, text.length);
+            byte[] frame = Arrays.copyOfRange(text, start, end);
+            float[] logits = logits(process, frame);
+            for (int pos = 0; pos + 1 < frame.length; pos++) {
+                t.nats += negativeLogLikelihood(logits, pos, frame[pos + 1] & 0xff);
+                t.predicted++;
+            }
+            t.windows++;
+        }
+        return t;
     }
 
     /** The logits of one window, row-major (position, then byte value). */
@@ -152,18 +178,19 @@ public final class GolfMiniEvaluator extends RecipeScoredEvaluator<GolfMiniData,
                             + "(keep the causal mask; position i may only see bytes 0..i)",
                     s.causalityPosition, s.causalityDelta));
         }
-        double lossNats = s.nats / s.predicted;
+        SliceTally val = s.validation;
+        double lossNats = val.nats / val.predicted;
         double bpb = lossNats / LN2;
         double bigram = bigramBpb();
         v.metric("val_bpb", bpb);
         v.metric("val_loss_nats", lossNats);
-        v.metric("eval_bytes", s.predicted);
-        v.metric("eval_windows", s.windows);
+        v.metric("eval_bytes", val.predicted);
+        v.metric("eval_windows", val.windows);
         v.metric("causality_max_delta", s.causalityDelta);
         v.metric("bigram_bpb", bigram);
         return v.scored(bpb, String.format(Locale.ROOT,
                 "val_bpb %.4f over %,d held-out bytes (%s the add-one bigram's %.4f); artifact %,d B of the %,d B cap.",
-                bpb, s.predicted, bpb < bigram ? "beats" : "worse than", bigram, v.artifactBytes(),
+                bpb, val.predicted, bpb < bigram ? "beats" : "worse than", bigram, v.artifactBytes(),
                 definition().artifactCapBytes()));
     }
 
@@ -223,10 +250,15 @@ public final class GolfMiniEvaluator extends RecipeScoredEvaluator<GolfMiniData,
 
     /** What one scoring session measured. */
     static final class Tally {
+        SliceTally validation;
+        int causalityPosition = -1;
+        double causalityDelta;
+    }
+
+    /** Bytes predicted on one slice and their summed negative log-likelihood. */
+    static final class SliceTally {
         int windows;
         long predicted;
         double nats;
-        int causalityPosition = -1;
-        double causalityDelta;
     }
 }

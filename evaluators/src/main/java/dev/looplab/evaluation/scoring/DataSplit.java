@@ -17,11 +17,21 @@ public interface DataSplit {
 
     String trainSha256();
 
+    /** The sha256 of the held-out side the search is scored on (the validation slice). */
     String heldOutSha256();
 
-    /** One fingerprint of the whole split, recorded in every measurement: changes when either side changes. */
+    /**
+     * The sha256 of the test slice: held out like the validation slice, scored only for a new best, so
+     * selecting hundreds of trials on the validation slice cannot fit it; empty when the task has none.
+     */
+    default String testSha256() {
+        return "";
+    }
+
+    /** One fingerprint of the whole split, recorded in every measurement: changes when any side changes. */
     default String fingerprint() {
-        return sha256((trainSha256() + ":" + heldOutSha256()).getBytes(StandardCharsets.US_ASCII));
+        String test = testSha256().isEmpty() ? "" : ":" + testSha256();
+        return sha256((trainSha256() + ":" + heldOutSha256() + test).getBytes(StandardCharsets.US_ASCII));
     }
 
     /** The lower-case hex sha256 of {@code bytes}. */

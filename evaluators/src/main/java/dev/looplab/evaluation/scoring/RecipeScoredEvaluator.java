@@ -126,12 +126,48 @@ public abstract class RecipeScoredEvaluator<D extends DataSplit, R> extends Task
         } catch (IOException e) {
             return unreadable(v, code, e);
         }
-        return score(v, session);
+        Measurement measured = score(v, session);
+        return measured.status() == TrialStatus.scored ? withTestScore(measured, request) : measured;
     }
 
-    /** Runs {@code session} against the task's score mode in the trial's sandbox, under the eval budget. */
-    private Measurement score(Verdicts v, Session<R> session) {
-        EvaluationRequest request = v.request();
+    /**
+     * Scores a trial that the validation slice scored on the task's test slice, when it has one: in a scoring process
+     * of its own, after the verdict, under a budget of its own, so the test slice can never change a trial's status or
+     * score; a pass that fails or runs out of time leaves the measurement without a test score.
+     */
+    private Measurement withTestScore(Measurement measured, EvaluationRequest request) {
+        Optional<TestPass> pass;
+        try {
+            pass = testPass(request);
+        } catch (IOException e) {
+            return measured;
+        }
+        if (pass.isEmpty()) {
+            return measured;
+        }
+        ScoringProcess process;
+        try {
+            process = startScoring(request);
+        } catch (IOException e) {
+            return measured;
+        }
+        ExecutorService executor = scoringThread();
+        try {
+            double test = executor.submit(() -> pass.get().run(process)).get(testBudgetSeconds(), TimeUnit.SECONDS);
+            return Double.isFinite(test) ? measured.withTestScore(test) : measured;
+        } catch (TimeoutException | ExecutionException e) {
+            return measured;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("evaluation interrupted", e);
+        } finally {
+            process.close();
+            executor.shutdownNow();
+        }
+    }
+
+    /** Starts the task's score mode in the trial's sandbox. */
+    private ScoringProcess startScoring(EvaluationRequest request) throws IOException {
         ScoreMode mode = scoreMode(request);
         Map<String, String> env = new HashMap<>(mode.environment());
         env.put("LOOPLAB_THREADS", Integer.toString(threads));
@@ -140,18 +176,27 @@ public abstract class RecipeScoredEvaluator<D extends DataSplit, R> extends Task
         // that arrives frame by frame on its stdin
         List<Path> readOnly = new ArrayList<>(List.of(request.recipeDir(), request.outDir()));
         readOnly.addAll(mode.readOnly());
-        ScoringProcess process;
-        try {
-            process = ScoringProcess.start(request.sandbox().wrap(mode.command(), request.recipeDir(), readOnly,
-                    List.of()), request.recipeDir(), env);
-        } catch (IOException e) {
-            return v.fail(TrialStatus.crash, "cannot start the recipe in score mode: " + e.getMessage());
-        }
-        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+        return ScoringProcess.start(request.sandbox().wrap(mode.command(), request.recipeDir(), readOnly, List.of()),
+                request.recipeDir(), env);
+    }
+
+    private ExecutorService scoringThread() {
+        return Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, task() + "-scoring");
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** Runs {@code session} against the task's score mode in the trial's sandbox, under the eval budget. */
+    private Measurement score(Verdicts v, Session<R> session) {
+        ScoringProcess process;
+        try {
+            process = startScoring(v.request());
+        } catch (IOException e) {
+            return v.fail(TrialStatus.crash, "cannot start the recipe in score mode: " + e.getMessage());
+        }
+        ExecutorService executor = scoringThread();
         try {
             R measured = executor.submit(() -> session.run(process)).get(definition().evalBudgetSeconds(),
                     TimeUnit.SECONDS);
@@ -201,6 +246,28 @@ public abstract class RecipeScoredEvaluator<D extends DataSplit, R> extends Task
     @FunctionalInterface
     protected interface Session<R> {
         R run(ScoringProcess process) throws Exception;
+    }
+
+    /**
+     * The pass over the task's test slice, on a fresh scoring process: it sends the frames, finishes the process and
+     * returns the test score.
+     */
+    @FunctionalInterface
+    protected interface TestPass {
+        double run(ScoringProcess process) throws Exception;
+    }
+
+    /**
+     * The test pass of a trial the validation slice scored, for a task that scores its test slice apart (empty by
+     * default: no test slice, or one scored within the session).
+     */
+    protected Optional<TestPass> testPass(EvaluationRequest request) throws IOException {
+        return Optional.empty();
+    }
+
+    /** How long the test pass may take: the eval budget, unless the task's test slice is larger than its validation. */
+    protected long testBudgetSeconds() {
+        return definition().evalBudgetSeconds();
     }
 
     /** The name of the training file handed to the recipe as {@code LOOPLAB_DATA}. */

@@ -49,16 +49,24 @@ public final class Verdicts {
 
     /** A verdict without a score (crash, overrun, illegal, gate_miss, ...). */
     public Measurement fail(TrialStatus status, String feedback) {
-        return measurement(status, null, feedback);
+        return measurement(status, null, null, feedback);
     }
 
     public Measurement scored(double score, String feedback) {
-        return measurement(TrialStatus.scored, score, feedback);
+        return measurement(TrialStatus.scored, score, null, feedback);
     }
 
-    private Measurement measurement(TrialStatus status, Double score, String feedback) {
+    /**
+     * Scored on the validation slice, with the task's number on its test slice beside it: kept out of the
+     * metrics and the feedback, which proposers read, so nothing the search sees depends on the test slice.
+     */
+    public Measurement scored(double score, double testScore, String feedback) {
+        return measurement(TrialStatus.scored, score, testScore, feedback);
+    }
+
+    private Measurement measurement(TrialStatus status, Double score, Double testScore, String feedback) {
         double evalSeconds = (System.nanoTime() - startedNanos) / 1e9;
         return new Measurement(status, score, evaluator.direction(), metrics, request.trainSeconds(), evalSeconds,
-                artifactBytes, request.seed(), evaluator.name(), evaluator.version(), dataSha256, feedback);
+                artifactBytes, request.seed(), evaluator.name(), evaluator.version(), dataSha256, feedback, testScore);
     }
 }

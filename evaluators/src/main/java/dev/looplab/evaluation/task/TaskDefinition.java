@@ -20,7 +20,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * A benchmark task as declared by {@code recipes/<task>/task.yaml}: how its recipe runs, its
  * budgets and size cap, its evaluator, which knobs or files each surface may edit, and for gated
- * tasks the quality gate ({@code gate_accuracy}, 0 when none) measured over {@code runs} runs.
+ * tasks the quality gate ({@code gate_accuracy}, 0 when none) measured over {@code runs} runs, and the clock its
+ * training budget is counted on ({@code budget_clock}: {@code wall}, or {@code cpu} for CPU tasks).
  */
 public record TaskDefinition(
         Path taskDir,
@@ -37,18 +38,27 @@ public record TaskDefinition(
         Map<String, List<String>> surfaces,
         List<String> evaluatorOwned,
         double gateAccuracy,
-        int runs) {
+        int runs,
+        BudgetClock budgetClock) {
 
     /** How a recipe is started: a single-file DJL Java program, or a plain command. */
     public enum Runtime {
         djl, process
     }
 
+    /**
+     * What the training budget counts: {@code wall} seconds, or {@code cpu} seconds of the trial's process tree
+     * (CPU tasks, so a loaded machine trains as many steps as a quiet one; a wall-clock ceiling still applies).
+     */
+    public enum BudgetClock {
+        wall, cpu
+    }
+
     public static final String FILE_NAME = "task.yaml";
     static final long DEFAULT_ARTIFACT_CAP_BYTES = 1_000_000L;
     private static final Set<String> KNOWN_KEYS = Set.of("name", "description", "runtime", "entry", "command",
             "train_budget_seconds", "eval_budget_seconds", "artifact_cap_bytes", "evaluator", "keep_threshold",
-            "surfaces", "evaluator_owned", "gate_accuracy", "runs");
+            "surfaces", "evaluator_owned", "gate_accuracy", "runs", "budget_clock");
 
     public TaskDefinition {
         require(name != null && name.matches("[a-z0-9][a-z0-9-]*"), taskDir,
@@ -66,6 +76,7 @@ public record TaskDefinition(
         require(gateAccuracy >= 0 && gateAccuracy <= 1, taskDir,
                 "gate_accuracy must be a fraction in [0, 1] such as 0.90, not " + gateAccuracy);
         require(runs >= 1, taskDir, "runs must be >= 1 (independent trainings the gate is averaged over), not " + runs);
+        budgetClock = budgetClock == null ? BudgetClock.wall : budgetClock;
         command = command == null ? List.of() : List.copyOf(command);
         description = description == null ? "" : description;
         surfaces = surfaces == null ? Map.of() : copySurfaces(surfaces);
@@ -79,6 +90,16 @@ public record TaskDefinition(
                           List<String> evaluatorOwned) {
         this(taskDir, name, description, runtime, entry, command, trainBudgetSeconds, evalBudgetSeconds,
                 artifactCapBytes, evaluator, keepThreshold, surfaces, evaluatorOwned, 0, 1);
+    }
+
+    /** A task whose training budget counts wall seconds. */
+    public TaskDefinition(Path taskDir, String name, String description, Runtime runtime, String entry,
+                          List<String> command, int trainBudgetSeconds, int evalBudgetSeconds, long artifactCapBytes,
+                          String evaluator, double keepThreshold, Map<String, List<String>> surfaces,
+                          List<String> evaluatorOwned, double gateAccuracy, int runs) {
+        this(taskDir, name, description, runtime, entry, command, trainBudgetSeconds, evalBudgetSeconds,
+                artifactCapBytes, evaluator, keepThreshold, surfaces, evaluatorOwned, gateAccuracy, runs,
+                BudgetClock.wall);
     }
 
     /** Parses {@code taskDir/task.yaml}; the message of any failure names the file and the bad key. */
@@ -112,6 +133,14 @@ public record TaskDefinition(
         } catch (IllegalArgumentException e) {
             throw new InvalidTaskException(file + ": runtime '" + runtimeName + "' must be djl or process");
         }
+        String clockName = f.string("budget_clock", BudgetClock.wall.name());
+        BudgetClock clock;
+        try {
+            clock = BudgetClock.valueOf(clockName.strip().toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidTaskException(file + ": budget_clock '" + clockName + "' must be wall (seconds on the "
+                    + "clock) or cpu (CPU seconds of the trial's processes, for CPU tasks)");
+        }
         return new TaskDefinition(
                 taskDir.toAbsolutePath().normalize(),
                 f.string("name", null),
@@ -127,7 +156,8 @@ public record TaskDefinition(
                 f.surfaces(),
                 f.strings("evaluator_owned"),
                 f.number("gate_accuracy", 0),
-                wholeNumber(file, "runs", f.number("runs", 1)));
+                wholeNumber(file, "runs", f.number("runs", 1)),
+                clock);
     }
 
     /** The surface names in declaration order. */

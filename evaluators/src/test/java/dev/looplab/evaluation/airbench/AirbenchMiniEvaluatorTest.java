@@ -66,6 +66,12 @@ class AirbenchMiniEvaluatorTest {
         assertThat(m.evaluatorVersion()).isEqualTo(AirbenchMiniEvaluator.VERSION);
         assertThat(m.dataSha256()).isEqualTo(evaluator.data().fingerprint());
         assertThat(m.feedback()).contains("s of training per run").contains(">= gate");
+        // and the gate counts only its part; the held-back test part's mean accuracy is the test score, unread by
+        // the search (not in metrics or feedback)
+        assertThat(m.metrics().get("gate_images")).isEqualTo(8_000.0);
+        assertThat(m.testScore()).isNotNull().isBetween(0.5, 1.0);
+        assertThat(m.metrics().keySet()).noneMatch(k -> k.contains("test"));
+        assertThat(m.feedback()).doesNotContain("test");
     }
 
     @Test

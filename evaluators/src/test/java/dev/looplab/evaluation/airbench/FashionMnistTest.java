@@ -40,6 +40,31 @@ class FashionMnistTest {
     }
 
     @Test
+    void aFixedTwoThousandOfTheTestImagesAreHeldBackFromTheGateAsTheTestPart() {
+        // given two independent reads of Debian's Fashion-MNIST
+        FashionMnist data = FashionMnist.fromDebianDataset();
+        FashionMnist again = FashionMnist.fromDebianDataset();
+        // then every t10k image is in exactly one part: 8,000 gate images, 2,000 test images, chosen the same way
+        int test = 0;
+        int[] classes = new int[FashionMnist.CLASSES];
+        for (int i = 0; i < data.testCount(); i++) {
+            assertThat(again.isTestImage(i)).isEqualTo(data.isTestImage(i));
+            if (data.isTestImage(i)) {
+                test++;
+                classes[data.testLabels()[i]]++;
+            }
+        }
+        assertThat(test).isEqualTo(FashionMnist.TEST_IMAGES).isEqualTo(data.testPartCount());
+        assertThat(data.gateCount()).isEqualTo(FashionMnist.GATE_IMAGES).isEqualTo(8_000);
+        // and the shuffle spreads the test part over the classes and over the file, not its tail alone
+        assertThat(java.util.Arrays.stream(classes).boxed().toList()).allSatisfy(n -> assertThat(n).isBetween(150, 250));
+        assertThat(java.util.stream.IntStream.range(0, 5_000).filter(data::isTestImage).count()).isBetween(800L, 1_200L);
+        // and the parts have their own fingerprints, both in the split's
+        assertThat(data.testSha256()).hasSize(64).isEqualTo(again.testSha256()).isNotEqualTo(data.heldOutSha256());
+        assertThat(data.fingerprint()).isEqualTo(again.fingerprint());
+    }
+
+    @Test
     void aMissingDatasetSaysWhichPackageToInstall(@TempDir Path empty) {
         // given a folder without the dataset, when read, then the package is named
         assertThatThrownBy(() -> FashionMnist.fromDir(empty))

@@ -37,6 +37,48 @@ class GolfMiniDataTest {
     }
 
     @Test
+    void theTestSliceIsLargerWholeRecordsThatNeitherTrainingNorTheValidationSliceHolds(@TempDir Path dir)
+            throws IOException {
+        // given the Debian fortunes, split, with the training file written as a worker writes it
+        GolfMiniData data = GolfMiniData.fromDebianFortunes();
+        data.writeTraining(dir.resolve("train.txt"));
+        String written = new String(Files.readAllBytes(dir.resolve("train.txt")), StandardCharsets.ISO_8859_1);
+        // then the test slice has its fixed size, larger than the validation slice
+        assertThat(data.test()).hasSize(GolfMiniData.TEST_BYTES);
+        assertThat(GolfMiniData.TEST_BYTES).isGreaterThan(GolfMiniData.HELD_OUT_BYTES);
+        // and none of its complete records is in training (the file the recipe reads) or in the validation slice
+        Set<String> trainRecords = new HashSet<>(records(data.train()));
+        Set<String> validationRecords = new HashSet<>(records(data.heldOut()));
+        List<String> testRecords = records(data.test());
+        List<String> complete = testRecords.subList(0, testRecords.size() - 1); // the last one is cut
+        assertThat(complete).hasSizeGreaterThan(40);
+        assertThat(complete).noneMatch(trainRecords::contains).noneMatch(validationRecords::contains);
+        assertThat(complete).noneMatch(r -> written.contains("%\n" + r + "%\n"));
+        // and its first record starts right after training, on a boundary, before the validation slice
+        assertThat(written).endsWith("\n%\n");
+        assertThat(written).doesNotContain(new String(data.test(), 0, 4096, StandardCharsets.ISO_8859_1));
+        assertThat(data.testSha256()).isNotEqualTo(data.heldOutSha256()).hasSize(64);
+    }
+
+    @Test
+    void theTestSliceIsTheSameEveryTimeAndPartOfTheFingerprint() {
+        // given two independent reads of the corpus
+        GolfMiniData first = GolfMiniData.fromDebianFortunes();
+        GolfMiniData second = GolfMiniData.fromDebianFortunes();
+        // then their test slices agree byte for byte
+        assertThat(first.test()).isEqualTo(second.test());
+        assertThat(first.testSha256()).isEqualTo(second.testSha256());
+        // and the fingerprint every measurement records covers the test slice too
+        dev.looplab.evaluation.scoring.DataSplit withoutTest = new dev.looplab.evaluation.scoring.DataSplit() {
+            public String writeTraining(Path file) { return first.trainSha256(); }
+            public long trainBytes() { return first.trainBytes(); }
+            public String trainSha256() { return first.trainSha256(); }
+            public String heldOutSha256() { return first.heldOutSha256(); }
+        };
+        assertThat(first.fingerprint()).isNotEqualTo(withoutTest.fingerprint());
+    }
+
+    @Test
     void theSplitIsTheSameEveryTime(@TempDir Path dir) throws IOException {
         // given two independent reads of the corpus
         GolfMiniData first = GolfMiniData.fromDebianFortunes();

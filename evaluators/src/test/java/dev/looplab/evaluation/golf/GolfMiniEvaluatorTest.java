@@ -54,6 +54,11 @@ class GolfMiniEvaluatorTest {
         assertThat(m.evaluator()).isEqualTo(GolfMiniEvaluator.NAME);
         assertThat(m.evaluatorVersion()).isEqualTo(GolfMiniEvaluator.VERSION);
         assertThat(m.dataSha256()).isEqualTo(evaluator.data().fingerprint());
+        // and the test slice is scored beside it, in the same unit, but kept out of what proposers read
+        assertThat(m.testScore()).isNotNull().isBetween(0.0, 8.0).isNotEqualTo(m.score());
+        assertThat(m.metrics().keySet()).noneMatch(k -> k.contains("test"));
+        assertThat(m.metrics().values()).doesNotContain(m.testScore());
+        assertThat(m.feedback()).doesNotContain("test");
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,6 +108,73 @@ class RecipeScoredEvaluatorTest {
     }
 
     @Test
+    void givenATaskWithATestSlice_whenTheValidationScoredTheTrial_thenAFreshProcessScoresTheTestSliceBesideIt(
+            @TempDir Path dir) throws IOException {
+        EvaluationRequest request = trained(dir, 10);
+        AtomicInteger passes = new AtomicInteger();
+        ShellScored evaluator = evaluator(dir, ANSWERS_ONE, 1000, 30).withTestPass(process -> {
+            passes.incrementAndGet();
+            float answer = process.exchange(new byte[4], 1, "one test frame")[0];
+            process.finish(RecipeScoredEvaluator.FINISH_SECONDS);
+            return answer * 3;
+        });
+
+        Measurement m = evaluator.evaluate(request);
+
+        // then the score is the validation session's, the test score the test pass's, and neither metrics nor
+        // feedback (what proposers read) carry the test number
+        assertThat(m.status()).as(m.feedback()).isEqualTo(TrialStatus.scored);
+        assertThat(m.score()).isEqualTo(1.0);
+        assertThat(m.testScore()).isEqualTo(3.0);
+        assertThat(passes).hasValue(1);
+        assertThat(m.metrics().values()).doesNotContain(3.0);
+        assertThat(m.feedback()).isEqualTo("scored 1.0");
+    }
+
+    @Test
+    void givenATestPassThatFailsOrOverruns_thenTheTrialIsJudgedAsWithoutOne(@TempDir Path dir) throws IOException {
+        EvaluationRequest request = trained(dir, 10);
+        ShellScored failing = evaluator(dir, ANSWERS_ONE, 1000, 30).withTestPass(process -> {
+            throw new IOException("the model broke on the test slice");
+        });
+        ShellScored late = evaluator(dir, ANSWERS_ONE, 1000, 3).withTestPass(process -> {
+            Thread.sleep(10_000);
+            return 2.0;
+        });
+
+        Measurement failed = failing.evaluate(request);
+        Measurement overran = late.evaluate(request);
+
+        // then the test slice changed nothing of the verdict: scored as before, only without a test score
+        assertThat(List.of(failed, overran)).allSatisfy(m -> {
+            assertThat(m.status()).as(m.feedback()).isEqualTo(TrialStatus.scored);
+            assertThat(m.score()).isEqualTo(1.0);
+            assertThat(m.testScore()).isNull();
+            assertThat(m.feedback()).isEqualTo("scored 1.0");
+        });
+    }
+
+    @Test
+    void givenATrialTheValidationDidNotScore_thenTheTestSliceIsNeverScored(@TempDir Path dir) throws IOException {
+        AtomicInteger passes = new AtomicInteger();
+        ShellScored evaluator = evaluator(dir, ANSWERS_ONE, 1000, 30).withTestPass(process -> {
+            passes.incrementAndGet();
+            return 2.0;
+        });
+
+        Measurement blocked = evaluator.evaluate(trained(dir, 2000));
+        Measurement dead = evaluator(dir, "exit 3", 1000, 30).withTestPass(process -> {
+            passes.incrementAndGet();
+            return 2.0;
+        }).evaluate(trained(dir, 10));
+
+        assertThat(blocked.status()).isEqualTo(TrialStatus.size_blocked);
+        assertThat(dead.status()).isEqualTo(TrialStatus.crash);
+        assertThat(List.of(blocked, dead)).allSatisfy(m -> assertThat(m.testScore()).isNull());
+        assertThat(passes).hasValue(0);
+    }
+
+    @Test
     void givenTheTrainingDataFolder_thenTheRecipeGetsTheTrainingSideOnly(@TempDir Path dir) throws IOException {
         ShellScored evaluator = evaluator(dir, ANSWERS_ONE, 1000, 30);
 
@@ -140,10 +208,22 @@ class RecipeScoredEvaluatorTest {
     /** A task whose score mode is {@code sh -c script}: one frame out, one float back. */
     static final class ShellScored extends RecipeScoredEvaluator<Split, Float> {
         private final String script;
+        private TestPass testPass;
 
         ShellScored(TaskDefinition task, String script) {
             super(task, "shell", "shell-score", "0.1.0", Direction.higher, Split::new, 1);
             this.script = script;
+        }
+
+        /** The same task with a test slice, scored by {@code pass}. */
+        ShellScored withTestPass(TestPass pass) {
+            this.testPass = pass;
+            return this;
+        }
+
+        @Override
+        protected Optional<TestPass> testPass(EvaluationRequest request) {
+            return Optional.ofNullable(testPass);
         }
 
         @Override

@@ -68,6 +68,38 @@ class TaskDefinitionTest {
     }
 
     @Test
+    void theCpuTasksCountTheirBudgetInCpuSecondsAndTheOthersOnTheClock() {
+        // given the built-in tasks, when loaded, then golf-mini and airbench-mini budget CPU seconds
+        assertThat(TaskDefinition.load(RECIPES.resolve("golf-mini")).budgetClock())
+                .isEqualTo(TaskDefinition.BudgetClock.cpu);
+        assertThat(TaskDefinition.load(RECIPES.resolve("airbench-mini")).budgetClock())
+                .isEqualTo(TaskDefinition.BudgetClock.cpu);
+        // and a GPU task keeps the wall clock, the default
+        assertThat(TaskDefinition.load(RECIPES.resolve("parameter-golf")).budgetClock())
+                .isEqualTo(TaskDefinition.BudgetClock.wall);
+    }
+
+    @Test
+    void aMalformedBudgetClockIsNamedWithItsValues(@TempDir Path dir) throws IOException {
+        // given a task.yaml whose budget clock is neither wall nor cpu
+        Files.writeString(dir.resolve("task.yaml"), """
+                name: t
+                runtime: djl
+                entry: R.java
+                train_budget_seconds: 10
+                eval_budget_seconds: 10
+                evaluator: e
+                budget_clock: cpu-seconds
+                """);
+        // when loaded, then the message names the key, the bad value and both allowed values
+        assertThatThrownBy(() -> TaskDefinition.load(dir))
+                .isInstanceOf(TaskDefinition.InvalidTaskException.class)
+                .hasMessageContaining("budget_clock 'cpu-seconds'")
+                .hasMessageContaining("must be wall")
+                .hasMessageContaining("or cpu");
+    }
+
+    @Test
     void aProcessTaskNeedsACommand(@TempDir Path dir) throws IOException {
         // given a process task without a command
         Files.writeString(dir.resolve("task.yaml"), """

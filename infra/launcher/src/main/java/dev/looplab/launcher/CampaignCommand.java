@@ -92,7 +92,7 @@ final class CampaignCommand {
         if (!body.has("task")) {
             throw new IllegalArgumentException("name the task to search, for example: looplab campaign start golf-mini");
         }
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/api/campaigns"))
+        HttpResponse<String> response = http.send(PlatformAccess.request(URI.create(base + "/api/campaigns"))
                         .timeout(Duration.ofMinutes(2)).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -107,7 +107,7 @@ final class CampaignCommand {
     private static int change(List<String> args, String base, HttpClient http, PrintStream out, PrintStream err)
             throws IOException, InterruptedException {
         String id = id(args);
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/api/campaigns/"
+        HttpResponse<String> response = http.send(PlatformAccess.request(URI.create(base + "/api/campaigns/"
                         + segment(id) + "/" + args.get(0))).timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() / 100 != 2) {
@@ -119,7 +119,7 @@ final class CampaignCommand {
 
     private static int show(List<String> args, String base, HttpClient http, PrintStream out, PrintStream err)
             throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/api/campaigns/"
+        HttpResponse<String> response = http.send(PlatformAccess.request(URI.create(base + "/api/campaigns/"
                 + segment(id(args)))).timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() / 100 != 2) {
             return refused("show", response, err);
@@ -130,7 +130,7 @@ final class CampaignCommand {
 
     private static int list(String base, HttpClient http, PrintStream out, PrintStream err)
             throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/api/campaigns"))
+        HttpResponse<String> response = http.send(PlatformAccess.request(URI.create(base + "/api/campaigns"))
                 .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() / 100 != 2) {
             return refused("list", response, err);
@@ -201,7 +201,8 @@ final class CampaignCommand {
         } catch (IOException e) {
             // not JSON: print as it came
         }
-        err.println("campaign " + what + " refused (HTTP " + response.statusCode() + "): " + reason);
+        err.println("campaign " + what + " refused (HTTP " + response.statusCode() + "): " + reason
+                + PlatformAccess.hint(response.statusCode()));
         return response.statusCode() == 404 || response.statusCode() == 400 ? 2 : 3;
     }
 

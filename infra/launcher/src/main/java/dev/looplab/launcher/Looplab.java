@@ -30,7 +30,10 @@ public final class Looplab {
             case "status" -> System.exit(StatusCommand.run(System.getenv(), System.out));
             case "replay" -> System.exit(ReplayCommand.run(args, platformUrl()));
             case "import" -> System.exit(ImportCommand.run(java.util.List.of(args).subList(1, args.length), System.getenv()));
+            case "export" -> System.exit(ExportCommand.run(java.util.List.of(args).subList(1, args.length), System.getenv()));
             case "campaign" -> System.exit(CampaignCommand.run(java.util.List.of(args).subList(1, args.length),
+                    System.getenv(), System.out, System.err));
+            case "token" -> System.exit(TokenCommand.run(java.util.List.of(args).subList(1, args.length),
                     System.getenv(), System.out, System.err));
             case "help", "--help", "-h" -> usage();
             default -> {
@@ -50,6 +53,8 @@ public final class Looplab {
                   LOOPLAB_HOME (default ~/.looplab); running it again resumes. Ctrl-C or SIGTERM stops everything.
                   Other settings: LOOPLAB_PORT (8080), LOOPLAB_CAMPAIGN, LOOPLAB_TASK (golf-mini),
                   LOOPLAB_TRAIN_BUDGET_S (0 = the task's own budget), LOOPLAB_NOISE_RUNS (2).
+                  The platform listens on 127.0.0.1 (LOOPLAB_BIND names another interface, then every caller needs
+                  a token); the admin token in LOOPLAB_HOME/admin.token (mode 600) serves this machine's CLI.
 
                 """ + StatusCommand.USAGE + """
 
@@ -57,7 +62,8 @@ public final class Looplab {
                   Runs the trial's commit again on a worker with its recorded seed and step count, waits, and
                   prints the verdict: identical, within_noise (with the tolerance) or differs (both scores and
                   what differs in the environment). Talks to LOOPLAB_PLATFORM_URL (http://localhost:8080).
-                """ + ImportCommand.USAGE + "\n\n" + CampaignCommand.USAGE);
+                """ + ImportCommand.USAGE + "\n\n" + ExportCommand.USAGE + "\n\n" + CampaignCommand.USAGE + "\n\n"
+                + TokenCommand.USAGE);
     }
 
     /** Where the running platform answers: LOOPLAB_PLATFORM_URL, else localhost on LOOPLAB_PORT. */

@@ -50,12 +50,12 @@ final class ReplayCommand {
         }
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         try {
-            HttpResponse<String> created = http.send(HttpRequest.newBuilder(
+            HttpResponse<String> created = http.send(PlatformAccess.request(
                             URI.create(platformUrl + "/api/trials/" + trial + "/replays"))
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
             if (created.statusCode() != 202) {
                 err.println("replay of trial " + trial + " refused (HTTP " + created.statusCode() + "): "
-                        + errorOf(created.body()));
+                        + errorOf(created.body()) + PlatformAccess.hint(created.statusCode()));
                 return 2;
             }
             JsonNode replay = JSON.readTree(created.body());
@@ -70,7 +70,7 @@ final class ReplayCommand {
             long lastStep = -1;
             Instant lastProgress = Instant.MIN;
             while (Instant.now().isBefore(deadline)) {
-                HttpResponse<String> got = http.send(HttpRequest.newBuilder(
+                HttpResponse<String> got = http.send(PlatformAccess.request(
                         URI.create(platformUrl + "/api/replays/" + replayId)).GET().build(),
                         HttpResponse.BodyHandlers.ofString());
                 JsonNode view = JSON.readTree(got.body());
@@ -123,7 +123,7 @@ final class ReplayCommand {
     /** The highest step any of the replay's metric series has reached; -1 before the first point. */
     private static long latestStep(HttpClient http, String platformUrl, String replayId)
             throws IOException, InterruptedException {
-        HttpResponse<String> got = http.send(HttpRequest.newBuilder(
+        HttpResponse<String> got = http.send(PlatformAccess.request(
                 URI.create(platformUrl + "/api/trials/" + replayId + "/metrics")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         if (got.statusCode() != 200) {

@@ -189,7 +189,18 @@ public final class Stack implements AutoCloseable {
     }
 
     public String platformUrl() {
-        return "http://localhost:" + settings.port();
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.putAll(settings.extraEnv());
+        return "http://" + reachableHost(env.get("LOOPLAB_BIND")) + ":" + settings.port();
+    }
+
+    /** Where this machine reaches a platform bound to {@code bind}: localhost unless it names one interface. */
+    static String reachableHost(String bind) {
+        if (bind == null || bind.isBlank() || java.util.Set.of("0.0.0.0", "::", "[::]", "127.0.0.1", "localhost", "::1")
+                .contains(bind.strip())) {
+            return "localhost";
+        }
+        return bind.contains(":") && !bind.startsWith("[") ? "[" + bind.strip() + "]" : bind.strip();
     }
 
     public LooplabServices services() {
@@ -214,6 +225,9 @@ public final class Stack implements AutoCloseable {
         env.putAll(endpoints.asEnvironment());
         env.put("LOOPLAB_S3_BUCKET", endpoints.bucket());
         env.put("LOOPLAB_PLATFORM_URL", platformUrl());
+        // the apps it starts call the platform with the local admin token, read from its file (never the environment)
+        env.put("LOOPLAB_TOKEN", "");
+        env.put("LOOPLAB_TOKEN_FILE", PlatformAccess.adminTokenFile(settings.home()).toAbsolutePath().toString());
         // workers fetch trial commits from the platform's read-only git endpoint, as a remote worker would
         env.put("LOOPLAB_LINEAGE_URL", platformUrl() + "/git");
         env.put("LOOPLAB_CAMPAIGN", settings.campaign());
@@ -225,9 +239,17 @@ public final class Stack implements AutoCloseable {
 
     private void startApps(Progress progress) {
         Path logs = settings.home().resolve("logs");
+        Path adminToken = PlatformAccess.ensureAdminToken(settings.home());
         Map<String, String> env = appEnvironment();
         Map<String, String> platformEnv = new HashMap<>(env);
         platformEnv.put("LOOPLAB_PORT", Integer.toString(settings.port()));
+        // the platform registers this file's secret as token local-admin at every start
+        platformEnv.put("LOOPLAB_ADMIN_TOKEN_FILE", adminToken.toAbsolutePath().toString());
+        // this machine's browser is the researcher's: the UI may start replays; LOOPLAB_LOCAL_ROLE=viewer (or none)
+        // where other users share the machine
+        if (System.getenv("LOOPLAB_LOCAL_ROLE") == null && !settings.extraEnv().containsKey("LOOPLAB_LOCAL_ROLE")) {
+            platformEnv.put("LOOPLAB_LOCAL_ROLE", "admin");
+        }
         List<String> jvm = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx512m");
 
         progress.say("starting the platform on port " + settings.port() + " ...");
@@ -321,7 +343,9 @@ public final class Stack implements AutoCloseable {
                         + "\n" + String.join("\n", Logs.tail(platform.log(), 40)));
             }
             try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(probe).timeout(Duration.ofSeconds(10))
+                HttpResponse<Void> response = http.send(PlatformAccess.request(probe,
+                                java.util.Optional.of(dev.looplab.access.PlatformToken.fromFile(
+                                        PlatformAccess.adminTokenFile(settings.home())))).timeout(Duration.ofSeconds(10))
                         .GET().build(), HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;

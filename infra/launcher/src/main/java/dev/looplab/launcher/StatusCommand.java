@@ -347,7 +347,7 @@ final class StatusCommand {
 
     private Optional<HttpResponse<String>> get(String url) {
         try {
-            return Optional.of(http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).GET()
+            return Optional.of(http.send(PlatformAccess.request(URI.create(url)).timeout(Duration.ofSeconds(3)).GET()
                     .build(), HttpResponse.BodyHandlers.ofString()));
         } catch (IOException | IllegalArgumentException e) {
             return Optional.empty();

@@ -122,6 +122,45 @@ class DeployFilesTest {
     }
 
     @Test
+    void givenTheDeployments_thenThePlatformListensBeyondLoopbackWithTokens_andEachAppHoldsOnlyItsOwnToken()
+            throws IOException {
+        Map<String, Object> services = map(new Yaml().load(Files.readString(DEPLOY.resolve("compose.yaml"))), "services");
+        Map<String, Object> platform = map(map(services, "platform"), "environment");
+        assertThat(platform.get("LOOPLAB_BIND")).isEqualTo("0.0.0.0");
+        assertThat(platform).containsKeys("LOOPLAB_ADMIN_TOKEN", "LOOPLAB_WORKER_TOKEN", "LOOPLAB_AGENT_TOKEN");
+        for (String worker : List.of("worker", "worker-gpu0")) {
+            Map<String, Object> env = map(map(services, worker), "environment");
+            assertThat(String.valueOf(env.get("LOOPLAB_TOKEN"))).as(worker).contains("LOOPLAB_WORKER_TOKEN");
+            assertThat(env).as(worker).doesNotContainKeys("LOOPLAB_ADMIN_TOKEN", "LOOPLAB_AGENT_TOKEN");
+        }
+        assertThat(String.valueOf(map(map(services, "proposer"), "environment").get("LOOPLAB_TOKEN")))
+                .contains("LOOPLAB_AGENT_TOKEN");
+
+        for (Map<String, Object> doc : kubernetes()) {
+            if (!List.of("Deployment", "StatefulSet").contains(doc.get("kind"))) {
+                continue;
+            }
+            String name = (String) map(doc, "metadata").get("name");
+            for (Map<String, Object> container : list(map(map(map(doc, "spec"), "template"), "spec"), "containers")) {
+                List<String> secrets = list(container, "envFrom").stream().filter(e -> e.containsKey("secretRef"))
+                        .map(e -> (String) map(e, "secretRef").get("name")).toList();
+                Map<String, Object> token = list(container, "env").stream()
+                        .filter(e -> "LOOPLAB_TOKEN".equals(e.get("name"))).findFirst().orElse(null);
+                if (name.equals("looplab-platform")) {
+                    assertThat(secrets).contains("looplab-tokens");
+                    assertThat(list(container, "env")).anyMatch(e -> "LOOPLAB_BIND".equals(e.get("name"))
+                            && "0.0.0.0".equals(e.get("value")));
+                } else {
+                    assertThat(secrets).as(name + " reads no other app's token").doesNotContain("looplab-tokens");
+                    assertThat(token).as(name + " sends a token").isNotNull();
+                    assertThat(map(map(token, "valueFrom"), "secretKeyRef").get("key")).as(name)
+                            .isEqualTo(name.contains("worker") ? "LOOPLAB_WORKER_TOKEN" : "LOOPLAB_AGENT_TOKEN");
+                }
+            }
+        }
+    }
+
+    @Test
     void theImageStartsOnlyTheAppsItBuilds() throws IOException {
         String dockerfile = Files.readString(DEPLOY.resolve("Dockerfile"));
         String entrypoint = Files.readString(DEPLOY.resolve("entrypoint.sh"));

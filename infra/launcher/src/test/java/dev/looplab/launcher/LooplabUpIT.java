@@ -58,6 +58,7 @@ class LooplabUpIT {
     private static Stack stack;
     private static Path home;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String ADMIN_SECRET = dev.looplab.access.PlatformToken.newSecret();
 
     private static String badDiffProposal;
     private static String duplicateProposal;
@@ -68,9 +69,12 @@ class LooplabUpIT {
     static void startLooplab() throws Exception {
         home = Files.createTempDirectory("looplab-e2e");
         Path root = Path.of(System.getProperty("looplab.root", "../..")).toAbsolutePath().normalize();
+        // the admin token looplab up would create, known to the test; the worker and proposer get the secret itself
+        // in their environment (LOOPLAB_TOKEN), the hardest case for keeping it out of every record
+        dev.looplab.access.PlatformToken.write(PlatformAccess.adminTokenFile(home), ADMIN_SECRET);
         // one noise run: the baseline twice gives the campaign its noise floor at the least cost
         stack = Stack.start(new Stack.Settings(root, home, LocalPorts.free(), CAMPAIGN, TASK, 30, true,
-                Map.of("LOOPLAB_NOISE_RUNS", "1")));
+                Map.of("LOOPLAB_NOISE_RUNS", "1", "LOOPLAB_TOKEN", ADMIN_SECRET)));
     }
 
     @AfterAll
@@ -400,6 +404,46 @@ class LooplabUpIT {
 
     private static void send(KafkaProducer<String, String> producer, Proposal p) throws Exception {
         producer.send(new ProducerRecord<>(Topics.PROPOSALS, p.campaign(), Json.write(p))).get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    @Order(6)
+    void givenTrialsRunWithATokenInTheAppsEnvironment_thenNoLogNoteFingerprintOrRowHoldsIt_andTheCliUsesTheHomeToken()
+            throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int exit = TokenCommand.run(List.of("list"), Map.of("LOOPLAB_HOME", home.toString(),
+                "LOOPLAB_PLATFORM_URL", stack.platformUrl()), new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                System.err);
+        assertThat(exit).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("local-admin").doesNotContain(ADMIN_SECRET);
+        assertThat(Files.getPosixFilePermissions(PlatformAccess.adminTokenFile(home)))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+
+        List<String> holders = new ArrayList<>();
+        try (var files = Files.walk(home.resolve("logs"))) {
+            for (Path log : files.filter(Files::isRegularFile).toList()) {
+                if (new String(Files.readAllBytes(log), StandardCharsets.ISO_8859_1).contains(ADMIN_SECRET)) {
+                    holders.add(log.toString());
+                }
+            }
+        }
+        if (git("log", "--all", "--notes=outcomes", "--format=%B%n%N").contains(ADMIN_SECRET)) {
+            holders.add("the lineage's commits and notes");
+        }
+        try (Connection db = db(); ResultSet rs = db.createStatement().executeQuery(
+                "select id, coalesce(environment_json, '') || coalesce(feedback, '') || coalesce(metrics_json, '')"
+                        + " || coalesce(reason, '') from trial")) {
+            int trials = 0;
+            while (rs.next()) {
+                trials++;
+                if (rs.getString(2).contains(ADMIN_SECRET)) {
+                    holders.add("trial " + rs.getString(1) + "'s fingerprint, feedback or metrics");
+                }
+            }
+            assertThat(trials).isPositive();
+        }
+        assertThat(holders).as("records holding the token's secret").isEmpty();
     }
 
     private static KafkaProducer<String, String> producer() {

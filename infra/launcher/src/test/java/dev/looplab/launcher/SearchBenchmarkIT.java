@@ -27,7 +27,9 @@ import static org.awaitility.Awaitility.await;
  * ({@code random}, {@code generalist}, {@code specialists}; {@code llm} when LOOPLAB_LLM_BASE_URL is set) with an
  * equal trial budget, each repeated; one campaign at a time on the same stack. Writes best-so-far curves (CSV and
  * SVG), final gains against the mean of the baseline's runs, keeps, and the shares of crashes, size_blocked and
- * budget overruns to {@code target/search-bench/}. Opt-in, hours at full size:
+ * budget overruns to {@code target/search-bench/}; beside each validation number the best's score on the test slice
+ * no trial is selected on (from the browse endpoint's best-so-far keeps), so a search that fits the validation
+ * slice shows as a validation gain without a test gain. Opt-in, hours at full size:
  * {@code infra/bench/search/run.sh [trials] [repeats] [budget_s]}; {@code run.sh --smoke} runs 3 trials of one team.
  */
 @EnabledIfSystemProperty(named = "bench.search", matches = "true")
@@ -64,7 +66,8 @@ class SearchBenchmarkIT {
                             .until(() -> finished(url, id, trials));
                     stop(url, id);
                     Arm arm = Arm.of(id, team, get(url, "/api/campaigns/" + id + "/lineage"),
-                            get(url, "/api/campaigns/" + id), (System.nanoTime() - began) / 1e9);
+                            get(url, "/api/campaigns/" + id), get(url, "/api/campaigns/" + id + "/best-so-far"),
+                            (System.nanoTime() - began) / 1e9);
                     arms.put(id, arm);
                     System.out.println(arm.summary());
                 }
@@ -79,14 +82,26 @@ class SearchBenchmarkIT {
         assertThat(arms.values()).allSatisfy(a -> assertThat(a.proposals()).isGreaterThanOrEqualTo(trials));
     }
 
-    /** One campaign: the best-so-far after each proposal trial, the baseline mean and the counts. */
+    /**
+     * One campaign: the best-so-far after each proposal trial, the baseline mean and the counts; {@code testOfBest}
+     * is the test-slice score of the best after each proposal trial (NaN while the best has none), {@code baselineTest}
+     * the root's.
+     */
     record Arm(String id, String team, List<Double> bestSoFar, double baselineMean, int proposals, int keeps,
-               int crashes, int sizeBlocked, int overruns, double seconds) {
+               int crashes, int sizeBlocked, int overruns, double seconds, List<Double> testOfBest,
+               double baselineTest) {
 
-        static Arm of(String id, String team, String lineageJson, String campaignJson, double seconds)
-                throws Exception {
+        static Arm of(String id, String team, String lineageJson, String campaignJson, String bestSoFarJson,
+                      double seconds) throws Exception {
             JsonNode rows = JSON.readTree(lineageJson);
             JsonNode campaign = JSON.readTree(campaignJson);
+            // the test-slice score of each best, which only the browse side serves: proposers never read it
+            Map<String, Double> testOfKeep = new LinkedHashMap<>();
+            for (JsonNode keep : JSON.readTree(bestSoFarJson).path("keeps")) {
+                testOfKeep.put(keep.path("trialId").asText(),
+                        keep.hasNonNull("testScore") ? keep.get("testScore").asDouble() : Double.NaN);
+            }
+            double baselineTest = testOfKeep.getOrDefault(campaign.path("rootTrialId").asText(), Double.NaN);
             List<Double> baseline = new ArrayList<>();
             List<JsonNode> proposals = new ArrayList<>();
             for (JsonNode row : rows) {
@@ -100,7 +115,9 @@ class SearchBenchmarkIT {
             proposals.sort(java.util.Comparator.comparingLong(r -> r.path("createdAtMs").asLong()));
             double mean = baseline.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
             List<Double> best = new ArrayList<>();
+            List<Double> tests = new ArrayList<>();
             double current = mean;
+            double currentTest = baselineTest;
             int keeps = 0;
             int crashes = 0;
             int size = 0;
@@ -110,7 +127,10 @@ class SearchBenchmarkIT {
                 switch (status) {
                     case "keep" -> {
                         keeps++;
-                        current = Math.min(current, row.path("score").asDouble());
+                        if (row.path("score").asDouble() <= current) {
+                            current = row.path("score").asDouble();
+                            currentTest = testOfKeep.getOrDefault(row.path("trial").asText(), Double.NaN);
+                        }
                     }
                     case "crash", "illegal" -> crashes++;
                     case "size_blocked" -> size++;
@@ -118,46 +138,66 @@ class SearchBenchmarkIT {
                     default -> { }
                 }
                 best.add(current);
+                tests.add(currentTest);
             }
             double finalBest = campaign.hasNonNull("bestScore") ? campaign.get("bestScore").asDouble() : current;
             if (!best.isEmpty()) {
                 best.set(best.size() - 1, Math.min(best.get(best.size() - 1), finalBest));
             }
-            return new Arm(id, team, best, mean, proposals.size(), keeps, crashes, size, overruns, seconds);
+            if (!tests.isEmpty() && campaign.hasNonNull("bestTrialId")) {
+                tests.set(tests.size() - 1, testOfKeep.getOrDefault(campaign.get("bestTrialId").asText(),
+                        tests.get(tests.size() - 1)));
+            }
+            return new Arm(id, team, best, mean, proposals.size(), keeps, crashes, size, overruns, seconds, tests,
+                    baselineTest);
         }
 
         double gain() {
             return bestSoFar.isEmpty() ? 0 : (baselineMean - bestSoFar.get(bestSoFar.size() - 1)) / baselineMean;
         }
 
+        /** The final best's test-slice score; NaN when it has none. */
+        double bestTest() {
+            return testOfBest.isEmpty() ? baselineTest : testOfBest.get(testOfBest.size() - 1);
+        }
+
+        /** How far the final best's test score is below the baseline's: the gain that did not come from fitting. */
+        double testGain() {
+            return (baselineTest - bestTest()) / baselineTest;
+        }
+
         String summary() {
             return String.format(Locale.ROOT, "search bench %s: %d trials in %.0f s, baseline mean %.4f, best %.4f"
-                            + " (%.2f%% below), keeps %d, crashes %d, size_blocked %d, overruns %d", id, proposals,
+                            + " (%.2f%% below), test %.4f -> %.4f (%.2f%% below), keeps %d, crashes %d, size_blocked %d,"
+                            + " overruns %d", id, proposals,
                     seconds, baselineMean, bestSoFar.isEmpty() ? Double.NaN : bestSoFar.get(bestSoFar.size() - 1),
-                    100 * gain(), keeps, crashes, sizeBlocked, overruns);
+                    100 * gain(), baselineTest, bestTest(), 100 * testGain(), keeps, crashes, sizeBlocked, overruns);
         }
     }
 
     private static String table(Map<String, Arm> arms, int trials, int budget, double seconds) {
         StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "%d trials per campaign, %d s budget, %.0f s"
-                + " in all%n%n| campaign | team | trials | baseline mean | best | below baseline | keeps | crashes |"
-                + " size_blocked | overruns | wall |%n|---|---|---|---|---|---|---|---|---|---|---|%n", trials, budget,
-                seconds));
+                + " in all; validation is the slice every trial is scored on, test the slice only each new best is"
+                + " scored on%n%n| campaign | team | trials | baseline mean | best | below baseline | baseline test |"
+                + " best test | test below baseline | keeps | crashes | size_blocked | overruns | wall |%n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|%n", trials, budget, seconds));
         for (Arm a : arms.values()) {
-            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %.4f | %.4f | %.2f%% | %d | %d | %d | %d | %.0f s |%n",
+            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %.4f | %.4f | %.2f%% | %.4f | %.4f | %.2f%% | %d | %d"
+                            + " | %d | %d | %.0f s |%n",
                     a.id(), a.team(), a.proposals(), a.baselineMean(),
                     a.bestSoFar().isEmpty() ? Double.NaN : a.bestSoFar().get(a.bestSoFar().size() - 1), 100 * a.gain(),
+                    a.baselineTest(), a.bestTest(), 100 * a.testGain(),
                     a.keeps(), a.crashes(), a.sizeBlocked(), a.overruns(), a.seconds()));
         }
         return md.toString();
     }
 
     private static String curves(Map<String, Arm> arms) {
-        StringBuilder csv = new StringBuilder("campaign,team,trial_index,best_so_far\n");
+        StringBuilder csv = new StringBuilder("campaign,team,trial_index,best_so_far,best_test\n");
         arms.values().forEach(a -> {
             for (int i = 0; i < a.bestSoFar().size(); i++) {
                 csv.append(a.id()).append(',').append(a.team()).append(',').append(i + 1).append(',')
-                        .append(a.bestSoFar().get(i)).append('\n');
+                        .append(a.bestSoFar().get(i)).append(',').append(a.testOfBest().get(i)).append('\n');
             }
         });
         return csv.toString();
@@ -166,8 +206,10 @@ class SearchBenchmarkIT {
     /** A plain SVG: best-so-far over trial index, one line per campaign, colour by team. */
     private static String svg(Map<String, Arm> arms, List<String> teams) {
         String[] colours = {"#d62728", "#1f77b4", "#2ca02c", "#9467bd"};
-        double lo = arms.values().stream().flatMap(a -> a.bestSoFar().stream()).mapToDouble(d -> d).min().orElse(0);
-        double hi = arms.values().stream().mapToDouble(Arm::baselineMean).max().orElse(1);
+        double lo = arms.values().stream().flatMap(a -> java.util.stream.Stream.concat(a.bestSoFar().stream(),
+                a.testOfBest().stream())).mapToDouble(d -> d).filter(Double::isFinite).min().orElse(0);
+        double hi = arms.values().stream().flatMap(a -> java.util.stream.Stream.of(a.baselineMean(), a.baselineTest()))
+                .mapToDouble(d -> d).filter(Double::isFinite).max().orElse(1);
         int n = arms.values().stream().mapToInt(a -> a.bestSoFar().size()).max().orElse(1);
         int w = 720;
         int h = 400;
@@ -176,7 +218,7 @@ class SearchBenchmarkIT {
                 + " width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">%n<rect width=\"100%%\""
                 + " height=\"100%%\" fill=\"white\"/>%n", w, h));
         s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"20\">golf-mini best-so-far val_bpb by trial"
-                + " (lower is better)</text>%n", pad));
+                + " (lower is better; dashed: the same best on the test slice)</text>%n", pad));
         for (Arm a : arms.values()) {
             String colour = colours[Math.max(0, teams.indexOf(a.team())) % colours.length];
             StringBuilder points = new StringBuilder();
@@ -187,6 +229,21 @@ class SearchBenchmarkIT {
             }
             s.append(String.format("<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"><title>%s"
                     + "</title></polyline>%n", colour, points.toString().trim(), a.id()));
+            // the same best's test-slice score, dashed: a gap that widens is the search fitting the validation slice
+            StringBuilder test = new StringBuilder();
+            for (int i = 0; i < a.testOfBest().size(); i++) {
+                double value = a.testOfBest().get(i);
+                if (Double.isFinite(value)) {
+                    double x = pad + (w - 2.0 * pad) * (i + 1) / Math.max(1, n);
+                    double y = pad + (h - 2.0 * pad) * (hi - value) / Math.max(1e-9, hi - lo);
+                    test.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, h - y + pad / 2.0));
+                }
+            }
+            if (!test.isEmpty()) {
+                s.append(String.format("<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1\""
+                        + " stroke-dasharray=\"4 3\" points=\"%s\"><title>%s test slice</title></polyline>%n", colour,
+                        test.toString().trim(), a.id()));
+            }
         }
         for (int t = 0; t < teams.size(); t++) {
             s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>%n", w - 150, 40 + 16 * t,

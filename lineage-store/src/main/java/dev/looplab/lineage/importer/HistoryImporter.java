@@ -42,11 +42,23 @@ public final class HistoryImporter {
      * Reads the source folder in the given format and records it in {@code store} under {@code campaign}; trial
      * ids are {@code <campaign>-<source id>}.
      *
-     * @param tag the autoresearch branch tag when the checkout has several; ignored for ARR, may be null
+     * @param branch the autoresearch run's branch when the checkout has several; ignored for ARR, may be null
      * @throws ImportException if the source cannot be read as a whole or the lineage holds another history
      */
     public static ImportReport importInto(LineageStore store, ImportFormat format, Path source, String campaign,
-            String tag) {
+            String branch) {
+        return importInto(store, format, source, campaign, ImportOptions.branch(branch));
+    }
+
+    /**
+     * Reads the source folder in the given format, as {@code options} say, and records it in {@code store} under
+     * {@code campaign}; trial ids are {@code <campaign>-<source id>}.
+     *
+     * @throws ImportException if the source cannot be read as a whole or the lineage holds another history
+     */
+    public static ImportReport importInto(LineageStore store, ImportFormat format, Path source, String campaign,
+            ImportOptions options) {
+        ImportOptions given = options == null ? ImportOptions.none() : options;
         Path dir = source.toAbsolutePath().normalize();
         if (!Files.isDirectory(dir)) {
             throw new ImportException("import source " + source + " is not a folder on this machine; pass the "
@@ -54,7 +66,9 @@ public final class HistoryImporter {
                             : "autoresearch checkout (with .git and results.tsv)"));
         }
         requireCampaign(campaign);
-        SourceHistory history = format == ImportFormat.arr ? ArrBlackboard.read(dir) : AutoresearchRun.read(dir, tag);
+        String name = given.sourceName() != null ? oneLine(given.sourceName()) : dir.toString();
+        SourceHistory history = format == ImportFormat.arr ? ArrBlackboard.read(dir, given, "arr " + name)
+                : AutoresearchRun.read(dir, given, "autoresearch " + name);
         requireSameSource(store, history);
         return new Writer(store, history, campaign).write();
     }
@@ -96,6 +110,8 @@ public final class HistoryImporter {
         private final Map<String, ImportedTrial> bySource = new HashMap<>();
         private final Set<String> usedIds = new java.util.HashSet<>();
         private final List<ImportedTrial> trials = new ArrayList<>();
+        private final Map<String, String> notes = new LinkedHashMap<>();
+        private final List<SnapshotSpec> specs = new ArrayList<>();
         private final List<SkippedRow> skipped;
         private final List<String> warnings;
         private ImportedTrial best;
@@ -120,15 +136,79 @@ public final class HistoryImporter {
                 }
                 record(trial);
             }
+            Map<String, String> commits = new HashMap<>();
+            store.recordSnapshots(specs).forEach(c -> commits.put(c.trialId(), c.commitId()));
+            trials.replaceAll(t -> t.commitId() != null ? t : new ImportedTrial(t.trialId(), t.parentTrialId(),
+                    t.sourceId(), t.line(), t.specialist(), t.surface(), t.hypothesis(), t.expectedDelta(), t.status(),
+                    t.sourceStatus(), t.score(), t.deltaVsParent(), t.deltaVsBest(), t.metrics(), t.trainSeconds(),
+                    t.feedback(), t.codeKnown(), commits.get(t.trialId()), t.time()));
+            Map<String, ImportedTrial> byTrial = new HashMap<>();
+            trials.forEach(t -> byTrial.put(t.trialId(), t));
+            bySource.replaceAll((id, t) -> byTrial.get(t.trialId()));
+            best = best == null ? null : byTrial.get(best.trialId());
+            store.putOutcomeNotes(notes);
+            best = chooseBest();
             if (best != null) {
                 store.moveBest(campaign, best.trialId());
+            }
+            if (history.knowledge() != null
+                    && !store.knowledge(campaign).map(k -> k.equals(history.knowledge())).orElse(false)) {
+                store.putKnowledge(campaign, history.knowledge());
             }
             skipped.sort(java.util.Comparator.comparing(SkippedRow::file).thenComparingInt(SkippedRow::line));
             ImportedTrial root = trials.get(0);
             ImportedTrial bestOrRoot = best == null ? root : best;
             return new ImportReport(history.format(), history.sourceKey().substring(history.format().name().length() + 1),
                     store.directory().toString(), campaign, history.scoreName(), history.direction(), root.trialId(),
-                    bestOrRoot.trialId(), bestOrRoot.score(), trials, skipped, warnings);
+                    bestOrRoot.trialId(), bestOrRoot.score(), trials, skipped, history.recovered(), warnings);
+        }
+
+        /**
+         * The source's own best (best.json) when it names an imported trial, else the last kept trial: the source
+         * judged keep against its best at the time. Every disagreement between the claim and the rows is a warning.
+         */
+        private ImportedTrial chooseBest() {
+            ImportedTrial lastKeep = best;
+            ImportedTrial byScore = null;
+            for (ImportedTrial t : trials) {
+                if (t.status() == TrialStatus.keep && t.score() != null && (byScore == null || better(t, byScore))) {
+                    byScore = t;
+                }
+            }
+            SourceHistory.BestClaim claim = history.bestClaim();
+            if (claim == null) {
+                return lastKeep;
+            }
+            ImportedTrial claimed = claim.sourceId() == null ? null : bySource.get(claim.sourceId());
+            if (claimed == null) {
+                warnings.add(claim.file() + " names " + claim.named() + " as the best, which is not an imported row"
+                        + " (missing or skipped); the best is the last kept trial "
+                        + (lastKeep == null ? "(none)" : lastKeep.trialId()));
+                return lastKeep;
+            }
+            if (claim.score() != null && (claimed.score() == null || !same(claim.score(), claimed.score()))) {
+                warnings.add(String.format(Locale.ROOT, "%s gives %s the score %.6f but its row has %s; the row's"
+                        + " score is kept", claim.file(), claim.named(), claim.score(),
+                        claimed.score() == null ? "none" : String.format(Locale.ROOT, "%.6f", claimed.score())));
+            }
+            if (byScore != null && byScore != claimed && claimed.score() != null && better(byScore, claimed)) {
+                warnings.add(String.format(Locale.ROOT, "%s names %s as the best but kept row %s scores better"
+                        + " (%s %.6f against %.6f); %s is followed", claim.file(), claim.named(), byScore.sourceId(),
+                        history.scoreName(), byScore.score(), claimed.score(), claim.file()));
+            }
+            if (claimed.status() != TrialStatus.keep) {
+                warnings.add(claim.file() + " names " + claim.named() + " as the best but its row's status is "
+                        + claimed.sourceStatus() + "; " + claim.file() + " is followed");
+            }
+            return claimed;
+        }
+
+        private boolean better(ImportedTrial a, ImportedTrial b) {
+            return "higher".equals(history.direction()) ? a.score() > b.score() : a.score() < b.score();
+        }
+
+        private static boolean same(double a, double b) {
+            return Math.abs(a - b) <= 1e-9 * Math.max(1.0, Math.abs(b));
         }
 
         private void record(SourceTrial source) {
@@ -154,8 +234,15 @@ public final class HistoryImporter {
             if (source.files() == null) {
                 trailers.put(CODE, "unknown");
             }
-            TrialCommit commit = store.recordSnapshot(new SnapshotSpec(trialId, parent == null ? null : parent.trialId(),
-                    source.hypothesis(), trailers, source.files(), time));
+            SnapshotSpec spec = new SnapshotSpec(trialId, parent == null ? null : parent.trialId(),
+                    source.hypothesis(), trailers, source.files(), time);
+            // the root goes alone (it creates the root ref); the others are written together in write()
+            String commitId = null;
+            if (parent == null) {
+                commitId = store.recordSnapshot(spec).commitId();
+            } else {
+                specs.add(spec);
+            }
             Double deltaVsParent = source.score() != null && parent != null && parent.score() != null
                     ? source.score() - parent.score() : null;
             Double deltaVsBest = source.deltaVsBest() != null ? source.deltaVsBest()
@@ -163,12 +250,9 @@ public final class HistoryImporter {
             ImportedTrial trial = new ImportedTrial(trialId, parent == null ? null : parent.trialId(), source.sourceId(),
                     source.line(), source.specialist(), source.surface(), source.hypothesis(), source.expectedDelta(),
                     source.status(), source.sourceStatus(), source.score(), deltaVsParent, deltaVsBest, source.metrics(),
-                    source.trainSeconds(), source.feedback(), source.files() != null, commit.commitId(), time);
-            String note = note(trial, source).render();
-            // A repeated import leaves the notes history alone when nothing changed.
-            if (!store.outcomeNote(trialId).map(note::equals).orElse(false)) {
-                store.putOutcomeNote(trialId, note);
-            }
+                    source.trainSeconds(), source.feedback(), source.files() != null, commitId, time);
+            // one notes commit for the whole history, written after the trials; a repeated import changes none
+            notes.put(trialId, note(trial, source).render());
             bySource.put(source.sourceId(), trial);
             trials.add(trial);
             // The source judged keep against its own best at the time, so the last kept experiment is the best.

@@ -11,14 +11,16 @@ import java.util.Locale;
  * @param lineage the lineage repository written
  * @param scoreName the source column used as the score, or null
  * @param direction "lower" or "higher", or null without a score
+ * @param recovered rows that could not be read as written but were imported from another file (imported, not skipped)
  */
 public record ImportReport(ImportFormat format, String source, String lineage, String campaign, String scoreName,
         String direction, String rootTrialId, String bestTrialId, Double bestScore, List<ImportedTrial> trials,
-        List<SkippedRow> skipped, List<String> warnings) {
+        List<SkippedRow> skipped, List<RecoveredRow> recovered, List<String> warnings) {
 
     public ImportReport {
         trials = List.copyOf(trials);
         skipped = List.copyOf(skipped);
+        recovered = List.copyOf(recovered);
         warnings = List.copyOf(warnings);
     }
 
@@ -37,6 +39,9 @@ public record ImportReport(ImportFormat format, String source, String lineage, S
         if (unknown > 0) {
             out.append(unknown).append(" trials have unknown code (no snapshot or commit in the source)\n");
         }
+        out.append(recovered.size()).append(" rows recovered").append(recovered.isEmpty() ? "" : " (imported):")
+                .append('\n');
+        recovered.forEach(row -> out.append("  ").append(row).append('\n'));
         out.append(skipped.size()).append(" rows skipped").append(skipped.isEmpty() ? "" : ":").append('\n');
         skipped.forEach(row -> out.append("  ").append(row).append('\n'));
         warnings.forEach(warning -> out.append("warning: ").append(warning).append('\n'));

@@ -16,6 +16,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Lenient readings of what research tools write: numbers, times and recipe folders. */
 final class SourceValues {
@@ -24,6 +26,7 @@ final class SourceValues {
     static final long MAX_FILE_BYTES = 4L * 1024 * 1024;
 
     private static final Set<String> NO_VALUE = Set.of("", "-", "nan", "na", "n/a", "none", "null");
+    private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)(e[-+]?\\d+)?");
     private static final Set<String> SKIPPED_FOLDERS = Set.of(".git", "target", "__pycache__", ".venv", "node_modules");
 
     private SourceValues() {
@@ -46,6 +49,47 @@ final class SourceValues {
         } catch (NumberFormatException e) {
             return text;
         }
+    }
+
+    /**
+     * A number written as free text, as ARR's expected_delta is ({@code -0.002}, {@code minus_0.0003},
+     * {@code negative_0.0004}, {@code "-0.001"}, {@code ~-0.002 bpb}); null when the text holds no single number.
+     */
+    static Double looseNumber(String text) {
+        if (text == null) {
+            return null;
+        }
+        String value = text.strip().replaceAll("^[\"'`]+|[\"'`]+$", "").strip().toLowerCase(Locale.ROOT);
+        value = value.replaceFirst("^(minus|negative|neg|down)[_ ]*", "-").replaceFirst("^(plus|positive|pos|up)[_ ]*", "+");
+        try {
+            return number(value);
+        } catch (NumberFormatException notPlain) {
+            Matcher m = NUMBER.matcher(value);
+            if (!m.find()) {
+                return null;
+            }
+            String found = m.group();
+            if (m.find()) {
+                return null;
+            }
+            try {
+                double number = Double.parseDouble(found);
+                return Double.isFinite(number) ? number : null;
+            } catch (NumberFormatException none) {
+                return null;
+            }
+        }
+    }
+
+    /** True when the bytes look binary (a NUL byte in the first 8,000), as git decides it. */
+    static boolean binary(byte[] bytes) {
+        int end = Math.min(bytes.length, 8000);
+        for (int i = 0; i < end; i++) {
+            if (bytes[i] == 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** ISO-8601 with or without offset (UTC assumed), a space instead of 'T', or epoch seconds or milliseconds. */
@@ -95,7 +139,12 @@ final class SourceValues {
                                 + MAX_FILE_BYTES + "; a lineage keeps recipe code, not checkpoints)");
                         return FileVisitResult.CONTINUE;
                     }
-                    files.put(path, Files.readAllBytes(file));
+                    byte[] bytes = Files.readAllBytes(file);
+                    if (binary(bytes)) {
+                        warnings.add(what + ": left out binary file " + path + " (a lineage keeps recipe code)");
+                        return FileVisitResult.CONTINUE;
+                    }
+                    files.put(path, bytes);
                     return FileVisitResult.CONTINUE;
                 }
             });

@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  * @param environment the attempt's fingerprint (JDK, libraries, CPU, threads, steps, sandbox ...)
  * @param keepRule which rule decided keep or discard: first, threshold or 2sigma
  * @param imported where an imported trial came from; null for trials Looplab ran
+ * @param testScore the score on the task's test slice, which no keep decision reads; present only on the note of a
+ *                  trial that became its campaign's best
  */
 public record OutcomeNote(
         String trial,
@@ -51,7 +53,8 @@ public record OutcomeNote(
         String keepRule,
         String feedback,
         Map<String, String> environment,
-        Imported imported) {
+        Imported imported,
+        Double testScore) {
 
     // Keys of the JSON block: renaming one breaks every lineage written before, so they live here once.
     static final String TRIAL = "trial";
@@ -76,6 +79,7 @@ public record OutcomeNote(
     private static final String FEEDBACK = "feedback";
     private static final String ENVIRONMENT = "environment";
     private static final String IMPORTED = "imported";
+    private static final String TEST_SCORE = "testScore";
 
     /**
      * The only file in the commit of an imported trial whose code is unknown; the note names it. Kept here, not in
@@ -100,6 +104,24 @@ public record OutcomeNote(
         metrics = metrics == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
         artifacts = artifacts == null ? List.of() : List.copyOf(artifacts);
         environment = environment == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(environment));
+    }
+
+    /** A note without a test score: a trial that is not a new best, a task without a test slice, an import. */
+    public OutcomeNote(String trial, TrialStatus status, Double score, Direction direction, String parentTrial,
+                       Double deltaVsParent, Double deltaVsBest, Map<String, Object> metrics, Double trainSeconds,
+                       Double evalSeconds, Long artifactBytes, Long seed, String evaluator, String evaluatorVersion,
+                       String dataSha256, String worker, Integer attempt, List<ArtifactRef> artifacts, String keepRule,
+                       String feedback, Map<String, String> environment, Imported imported) {
+        this(trial, status, score, direction, parentTrial, deltaVsParent, deltaVsBest, metrics, trainSeconds,
+                evalSeconds, artifactBytes, seed, evaluator, evaluatorVersion, dataSha256, worker, attempt, artifacts,
+                keepRule, feedback, environment, imported, null);
+    }
+
+    /** The same note with {@code testScore}, the new best's score on the task's test slice. */
+    public OutcomeNote withTestScore(Double testScore) {
+        return new OutcomeNote(trial, status, score, direction, parentTrial, deltaVsParent, deltaVsBest, metrics,
+                trainSeconds, evalSeconds, artifactBytes, seed, evaluator, evaluatorVersion, dataSha256, worker, attempt,
+                artifacts, keepRule, feedback, environment, imported, testScore);
     }
 
     /**
@@ -129,6 +151,11 @@ public record OutcomeNote(
         if (score != null) {
             text.append(String.format(Locale.ROOT, "score: %.6f%s (%s is better)%n", score,
                     imported != null && imported.scoreName() != null ? " " + imported.scoreName() : "", direction));
+        }
+        if (testScore != null) {
+            // beside the score, so a best that fits the validation slice but not the test slice shows in git log
+            text.append(String.format(Locale.ROOT, "test: %.6f (the test slice, scored for a new best only)%n",
+                    testScore));
         }
         if (deltaVsParent != null) {
             text.append(String.format(Locale.ROOT, "delta vs parent %s: %+.6f%n", parentTrial, deltaVsParent));
@@ -171,6 +198,9 @@ public record OutcomeNote(
         json.put(TRIAL, trial);
         json.put(STATUS, status.name());
         NoteJson.putNumber(json, SCORE, score);
+        if (testScore != null) {
+            NoteJson.putNumber(json, TEST_SCORE, testScore);
+        }
         json.put(DIRECTION, direction == null ? null : direction.name());
         json.put(PARENT, parentTrial);
         NoteJson.putNumber(json, DELTA_PARENT, deltaVsParent);
@@ -242,7 +272,8 @@ public record OutcomeNote(
                 NoteJson.number(json, EVAL_SECONDS), NoteJson.whole(json, ARTIFACT_BYTES), NoteJson.whole(json, SEED),
                 NoteJson.text(json, EVALUATOR), NoteJson.text(json, EVALUATOR_VERSION), NoteJson.text(json, DATA_SHA),
                 NoteJson.text(json, WORKER), NoteJson.integer(json, ATTEMPT), artifacts, NoteJson.text(json, KEEP_RULE),
-                NoteJson.text(json, FEEDBACK), NoteJson.strings(json, ENVIRONMENT), imported);
+                NoteJson.text(json, FEEDBACK), NoteJson.strings(json, ENVIRONMENT), imported,
+                NoteJson.number(json, TEST_SCORE));
     }
 
     /** Status and score of a note, as the lineage index keeps them; either is null when the note lacks it. */

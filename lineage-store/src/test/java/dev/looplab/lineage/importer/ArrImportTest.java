@@ -69,7 +69,7 @@ class ArrImportTest {
         Path source = golfBlackboard();
 
         try (LineageStore store = LineageStore.open(tmp.resolve("lineage.git"))) {
-            ImportReport report = HistoryImporter.importInto(store, ImportFormat.arr, source, "pg", null);
+            ImportReport report = HistoryImporter.importInto(store, ImportFormat.arr, source, "pg", ImportOptions.none());
 
             assertThat(report.skipped()).isEmpty();
             assertThat(report.rootTrialId()).isEqualTo("pg-exp000");
@@ -94,7 +94,7 @@ class ArrImportTest {
         Path source = golfBlackboard();
 
         try (LineageStore store = LineageStore.open(tmp.resolve("lineage.git"))) {
-            ImportReport report = HistoryImporter.importInto(store, ImportFormat.arr, source, "pg", null);
+            ImportReport report = HistoryImporter.importInto(store, ImportFormat.arr, source, "pg", ImportOptions.none());
 
             Map<String, ImportedTrial> trials = byId(report);
             assertThat(trials.values().stream().collect(Collectors.toMap(ImportedTrial::sourceStatus,
@@ -122,7 +122,7 @@ class ArrImportTest {
         Path source = golfBlackboard();
 
         try (LineageStore store = LineageStore.open(tmp.resolve("lineage.git"))) {
-            ImportReport report = HistoryImporter.importInto(store, ImportFormat.arr, source, "pg", null);
+            ImportReport report = HistoryImporter.importInto(store, ImportFormat.arr, source, "pg", ImportOptions.none());
 
             assertThat(store.readFile("pg-exp003", "train_gpt.py")).contains("EXPORT = 'int6'");
             assertThat(store.diffAgainstParent("pg-exp003")).contains("+EXPORT = 'int6'");
@@ -162,18 +162,21 @@ class ArrImportTest {
                         "discard", "1.2210", "", "", "", "", ""));
 
         try (LineageStore store = LineageStore.open(tmp.resolve("lineage.git"))) {
-            ImportReport report = HistoryImporter.importInto(store, ImportFormat.arr, dir, "m", null);
+            ImportReport report = HistoryImporter.importInto(store, ImportFormat.arr, dir, "m", ImportOptions.none());
 
-            assertThat(report.trials()).extracting(ImportedTrial::trialId).containsExactly("m-exp000", "m-exp005");
-            assertThat(report.skipped()).extracting(SkippedRow::line).containsExactly(3, 4, 5, 6, 7, 9);
+            // a score that is not a number loses the score, not the row
+            assertThat(report.trials()).extracting(ImportedTrial::trialId)
+                    .containsExactly("m-exp000", "m-exp003", "m-exp005");
+            assertThat(report.trials().get(1).score()).isNull();
+            assertThat(report.warnings()).anySatisfy(w -> assertThat(w).contains("val_bpb 'fast' of exp003"));
+            assertThat(report.skipped()).extracting(SkippedRow::line).containsExactly(3, 4, 6, 7, 9);
             assertThat(report.skipped()).allSatisfy(row -> assertThat(row.file()).isEqualTo("results.tsv"));
             assertThat(report.skipped().get(0).reason()).contains("has 5 tab-separated fields but the header has 15");
             assertThat(report.skipped().get(1).reason()).contains("status 'exploded' of exp002 is not an ARR status");
-            assertThat(report.skipped().get(2).reason()).contains("exp003").contains("fast");
-            assertThat(report.skipped().get(3).reason()).contains("parent_exp exp099 of exp004");
-            assertThat(report.skipped().get(4).reason()).contains("exp_id exp000 is already on line 2");
-            assertThat(report.skipped().get(5).reason()).contains("parent_exp exp004 of exp006");
-            assertThat(report.summary()).contains("6 rows skipped").contains("results.tsv:3: has 5");
+            assertThat(report.skipped().get(2).reason()).contains("parent_exp exp099 of exp004");
+            assertThat(report.skipped().get(3).reason()).contains("exp_id exp000 is already on line 2");
+            assertThat(report.skipped().get(4).reason()).contains("parent_exp exp004 of exp006");
+            assertThat(report.summary()).contains("5 rows skipped").contains("results.tsv:3: has 5");
             assertThat(store.bestTrial("m")).contains("m-exp005");
         }
     }
@@ -187,7 +190,7 @@ class ArrImportTest {
                 "e3\tdata\te1\tMore web text\tkeep\t0.1800\t");
 
         try (LineageStore store = LineageStore.open(tmp.resolve("lineage.git"))) {
-            ImportReport report = HistoryImporter.importInto(store, ImportFormat.arr, dir, "nc", null);
+            ImportReport report = HistoryImporter.importInto(store, ImportFormat.arr, dir, "nc", ImportOptions.none());
 
             assertThat(report.rootTrialId()).isEqualTo("nc-root");
             assertThat(store.readFiles("nc-root")).containsOnlyKeys(SnapshotSpec.CODE_UNKNOWN_FILE);
@@ -202,10 +205,10 @@ class ArrImportTest {
     void givenAnImportedBlackboard_whenImportedAgain_thenNothingChanges() throws IOException {
         Path source = golfBlackboard();
         try (LineageStore store = LineageStore.open(tmp.resolve("lineage.git"))) {
-            ImportReport first = HistoryImporter.importInto(store, ImportFormat.arr, source, "pg", null);
+            ImportReport first = HistoryImporter.importInto(store, ImportFormat.arr, source, "pg", ImportOptions.none());
             String notesBefore = store.outcomeNote("pg-exp003").orElseThrow();
 
-            ImportReport second = HistoryImporter.importInto(store, ImportFormat.arr, source, "pg", null);
+            ImportReport second = HistoryImporter.importInto(store, ImportFormat.arr, source, "pg", ImportOptions.none());
 
             assertThat(second.trials()).extracting(ImportedTrial::commitId)
                     .containsExactlyElementsOf(first.trials().stream().map(ImportedTrial::commitId).toList());
@@ -221,9 +224,9 @@ class ArrImportTest {
         Files.createDirectories(other);
         write(other, "results.tsv", "exp_id\tstatus\tval_bpb", "b0\tbaseline\t1.3");
         try (LineageStore store = LineageStore.open(tmp.resolve("lineage.git"))) {
-            HistoryImporter.importInto(store, ImportFormat.arr, source, "pg", null);
+            HistoryImporter.importInto(store, ImportFormat.arr, source, "pg", ImportOptions.none());
 
-            assertThatThrownBy(() -> HistoryImporter.importInto(store, ImportFormat.arr, other, "pg", null))
+            assertThatThrownBy(() -> HistoryImporter.importInto(store, ImportFormat.arr, other, "pg", ImportOptions.none()))
                     .isInstanceOf(ImportException.class)
                     .hasMessageContaining("already holds the import of arr " + source)
                     .hasMessageContaining("import into a new lineage name");
@@ -233,11 +236,11 @@ class ArrImportTest {
     @Test
     void givenAFolderWithoutResults_whenImported_thenTheErrorNamesTheMissingFile() {
         try (LineageStore store = LineageStore.open(tmp.resolve("lineage.git"))) {
-            assertThatThrownBy(() -> HistoryImporter.importInto(store, ImportFormat.arr, tmp, "pg", null))
+            assertThatThrownBy(() -> HistoryImporter.importInto(store, ImportFormat.arr, tmp, "pg", ImportOptions.none()))
                     .isInstanceOf(ImportException.class)
                     .hasMessageContaining("has no results.tsv")
                     .hasMessageContaining("blackboard folder");
-            assertThatThrownBy(() -> HistoryImporter.importInto(store, ImportFormat.arr, tmp.resolve("nope"), "pg", null))
+            assertThatThrownBy(() -> HistoryImporter.importInto(store, ImportFormat.arr, tmp.resolve("nope"), "pg", ImportOptions.none()))
                     .isInstanceOf(ImportException.class)
                     .hasMessageContaining("is not a folder");
             assertThat(store.hasRoot()).isFalse();
@@ -251,7 +254,7 @@ class ArrImportTest {
                 + "e1\tkeep\t1.25\r\n\r\n");
 
         try (LineageStore store = LineageStore.open(tmp.resolve("lineage.git"))) {
-            ImportReport report = HistoryImporter.importInto(store, ImportFormat.arr, dir, "x", null);
+            ImportReport report = HistoryImporter.importInto(store, ImportFormat.arr, dir, "x", ImportOptions.none());
 
             assertThat(report.skipped()).isEmpty();
             assertThat(report.trials()).extracting(ImportedTrial::trialId).containsExactly("x-b0", "x-e1");

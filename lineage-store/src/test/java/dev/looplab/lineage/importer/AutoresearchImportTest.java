@@ -65,7 +65,7 @@ class AutoresearchImportTest {
         String tip = git(repo, "rev-parse", "--short=7", "autoresearch/mar5").strip();
 
         try (LineageStore store = LineageStore.open(tmp.resolve("lineage.git"))) {
-            ImportReport report = HistoryImporter.importInto(store, ImportFormat.autoresearch, repo, "mar5", null);
+            ImportReport report = HistoryImporter.importInto(store, ImportFormat.autoresearch, repo, "mar5", ImportOptions.none());
 
             List<String> ids = report.trials().stream().map(ImportedTrial::trialId).toList();
             assertThat(report.skipped()).isEmpty();
@@ -89,7 +89,7 @@ class AutoresearchImportTest {
         canonicalRun();
 
         try (LineageStore store = LineageStore.open(tmp.resolve("lineage.git"))) {
-            ImportReport report = HistoryImporter.importInto(store, ImportFormat.autoresearch, repo, "mar5", null);
+            ImportReport report = HistoryImporter.importInto(store, ImportFormat.autoresearch, repo, "mar5", ImportOptions.none());
 
             ImportedTrial crash = report.trials().get(3);
             assertThat(crash.score()).isNull();
@@ -111,7 +111,7 @@ class AutoresearchImportTest {
         git(repo, "gc", "-q", "--prune=now");
 
         try (LineageStore store = LineageStore.open(tmp.resolve("lineage.git"))) {
-            ImportReport report = HistoryImporter.importInto(store, ImportFormat.autoresearch, repo, "mar5", null);
+            ImportReport report = HistoryImporter.importInto(store, ImportFormat.autoresearch, repo, "mar5", ImportOptions.none());
 
             ImportedTrial discard = report.trials().get(2);
             assertThat(discard.codeKnown()).isFalse();
@@ -138,7 +138,7 @@ class AutoresearchImportTest {
         writeResults();
 
         try (LineageStore store = LineageStore.open(tmp.resolve("lineage.git"))) {
-            ImportReport report = HistoryImporter.importInto(store, ImportFormat.autoresearch, repo, "mar5", null);
+            ImportReport report = HistoryImporter.importInto(store, ImportFormat.autoresearch, repo, "mar5", ImportOptions.none());
 
             assertThat(report.trials()).hasSize(2);
             assertThat(report.skipped()).extracting(SkippedRow::line).containsExactly(3, 4, 5, 6);
@@ -156,12 +156,12 @@ class AutoresearchImportTest {
         git(repo, "checkout", "-q", "master");
 
         try (LineageStore store = LineageStore.open(tmp.resolve("lineage.git"))) {
-            assertThatThrownBy(() -> HistoryImporter.importInto(store, ImportFormat.autoresearch, repo, "mar5", null))
+            assertThatThrownBy(() -> HistoryImporter.importInto(store, ImportFormat.autoresearch, repo, "mar5", ImportOptions.none()))
                     .isInstanceOf(ImportException.class)
-                    .hasMessageContaining("several autoresearch branches [mar5, mar6]")
-                    .hasMessageContaining("pass the tag");
+                    .hasMessageContaining("several branches besides the default [autoresearch/mar5, autoresearch/mar6]")
+                    .hasMessageContaining("--branch NAME");
 
-            ImportReport report = HistoryImporter.importInto(store, ImportFormat.autoresearch, repo, "mar5", "mar5");
+            ImportReport report = HistoryImporter.importInto(store, ImportFormat.autoresearch, repo, "mar5", ImportOptions.branch("mar5"));
 
             assertThat(report.trials()).hasSize(5);
             assertThat(report.source()).endsWith("autoresearch/mar5");
@@ -174,11 +174,46 @@ class AutoresearchImportTest {
         Files.writeString(plain.resolve("results.tsv"), HEADER + "\n");
 
         try (LineageStore store = LineageStore.open(tmp.resolve("lineage.git"))) {
-            assertThatThrownBy(() -> HistoryImporter.importInto(store, ImportFormat.autoresearch, plain, "x", null))
+            assertThatThrownBy(() -> HistoryImporter.importInto(store, ImportFormat.autoresearch, plain, "x", ImportOptions.none()))
                     .isInstanceOf(ImportException.class)
                     .hasMessageContaining("is not a git repository")
                     .hasMessageContaining("the folder with .git and results.tsv");
         }
+    }
+
+    @Test
+    void givenAnImportedRun_whenExportedAsAutoresearchAndImportedBackFromAClone_thenTreeStatusesAndBestAreTheSame()
+            throws IOException {
+        canonicalRun();
+        Path lineage = tmp.resolve("lineage.git");
+        ImportReport original;
+        Map<String, String> files;
+        try (LineageStore store = LineageStore.open(lineage)) {
+            original = HistoryImporter.importInto(store, ImportFormat.autoresearch, repo, "mar5", ImportOptions.none());
+            files = HistoryExporter.export(store, "mar5", ImportFormat.autoresearch);
+        }
+        git(tmp, "clone", "-q", lineage.toString(), "back");
+        Path back = tmp.resolve("back");
+        Files.writeString(back.resolve("results.tsv"), files.get("results.tsv"));
+
+        ImportReport again;
+        try (LineageStore store = LineageStore.open(tmp.resolve("again.git"))) {
+            again = HistoryImporter.importInto(store, ImportFormat.autoresearch, back, "again",
+                    ImportOptions.branch("best/mar5"));
+        }
+
+        Map<String, String> commitOf = new java.util.HashMap<>();
+        original.trials().forEach(t -> commitOf.put(t.trialId(), t.commitId().substring(0, 12)));
+        Map<String, String> before = new java.util.HashMap<>();
+        original.trials().forEach(t -> before.put(commitOf.get(t.trialId()),
+                (t.parentTrialId() == null ? "" : commitOf.get(t.parentTrialId())) + " " + t.status()));
+        Map<String, String> after = new java.util.HashMap<>();
+        again.trials().forEach(t -> after.put(t.sourceId(),
+                (t.parentTrialId() == null ? "" : t.parentTrialId().substring("again-".length())) + " " + t.status()));
+        assertThat(again.skipped()).isEmpty();
+        assertThat(after).isEqualTo(before);
+        assertThat(again.bestTrialId()).isEqualTo("again-" + commitOf.get(original.bestTrialId()));
+        assertThat(again.bestScore()).isEqualTo(original.bestScore());
     }
 
     // ---- the run, step by step as the agent does it

@@ -113,4 +113,26 @@ class OutcomeNoteTest {
         assertThat(note).contains("Noise-floor run 5 (seed 7): discard").contains("Replay 9 of trial 4: identical")
                 .contains("environment: cpu Test CPU");
     }
+
+    @Test
+    void givenANewBestWithATestScore_whenRoundTripped_thenTheTestScoreComesBackAndShowsBesideTheScore() {
+        OutcomeNote written = note(TrialStatus.keep, 3.25, "kept").withTestScore(3.5);
+
+        String text = written.render();
+
+        assertThat(OutcomeNote.parse(text)).isEqualTo(written);
+        assertThat(OutcomeNote.parse(text).testScore()).isEqualTo(3.5);
+        assertThat(text).contains("score: 3.250000 (lower is better)\ntest: 3.500000");
+        assertThat(OutcomeNote.summary(text)).isEqualTo(new OutcomeNote.Summary(TrialStatus.keep, 3.25));
+    }
+
+    @Test
+    void givenATrialThatIsNotANewBest_whenRendered_thenTheNoteSaysNothingOfATestScore() {
+        OutcomeNote written = note(TrialStatus.discard, 3.25, "discarded");
+
+        String text = written.render();
+
+        assertThat(text).doesNotContain("test").doesNotContain("testScore");
+        assertThat(OutcomeNote.parse(text).testScore()).isNull();
+    }
 }

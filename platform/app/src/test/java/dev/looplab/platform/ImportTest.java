@@ -30,10 +30,19 @@ class ImportTest {
             "domain", "hypothesis", "expected_delta", "status", "accuracy", "acc_std", "n_seeds", "train_s",
             "delta_vs_best", "total_s", "job_name", "snapshot_path", "notes");
 
-    @TempDir
+    /** A folder of its own under the configured import root, per test. */
     Path tmp;
+    @TempDir
+    Path outsideRoot;
     @TestHTTPResource("/git/")
     URL gitBase;
+
+    @org.junit.jupiter.api.BeforeEach
+    void folderUnderTheImportRoot() throws IOException {
+        Path root = org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("looplab.imports.root",
+                Path.class);
+        tmp = Files.createTempDirectory(Files.createDirectories(root), "test-");
+    }
 
     /** An Airbench blackboard: baseline, a keep, a discard without snapshot, a disqualified run, a bad row. */
     Path airbenchBlackboard(String name) throws IOException {
@@ -76,8 +85,11 @@ class ImportTest {
         assertThat(disqualified.getString("parentTrialId")).isEqualTo("ab1-a001");
         assertThat(disqualified.getString("reason")).isEqualTo("mean accuracy 0.9571 < 0.96");
         assertThat(disqualified.getString("metricsJson")).contains("\"source_status\":\"disqualified\"");
-        assertThat(disqualified.getDouble("score")).isEqualTo(0.9571);
-        assertThat(disqualified.getString("direction")).isEqualTo("higher");
+        // CIFAR's score is train_s (lower), valid only at accuracy >= 0.96: the disqualified run has none
+        assertThat(disqualified.getString("score")).isNull();
+        assertThat(disqualified.getString("metricsJson")).contains("\"train_s\":24.8");
+        assertThat(report.getString("scoreName")).isEqualTo("train_s");
+        assertThat(report.getString("direction")).isEqualTo("lower");
         assertThat(disqualified.getString("recordedAt")).startsWith("2026-04-01T11:00");
         given().get("/api/trials/ab1-a001/files/train.py").then().statusCode(200).body(containsString("NESTEROV = True"));
 
@@ -118,8 +130,8 @@ class ImportTest {
                 .body("error", containsString("import format 'mlflow' is not known; use one of arr, autoresearch"));
         importing(Map.of("format", "arr", "path", tmp.resolve("missing").toString(), "lineage", "x"))
                 .then().statusCode(422).body("error", containsString("is not a folder on this machine"));
-        importing(Map.of("format", "arr", "path", "relative/dir", "lineage", "x"))
-                .then().statusCode(422).body("error", containsString("is relative; pass it as an absolute path"));
+        importing(Map.of("format", "arr", "path", tmp.getFileName() + "/missing", "lineage", "x"))
+                .then().statusCode(422).body("error", containsString("is not a folder on this machine"));
         importing(Map.of("format", "arr", "path", source.toString(), "lineage", "golf-mini"))
                 .then().statusCode(422).body("error", containsString("lineage of the built-in task golf-mini"));
         importing(Map.of("format", "arr", "path", source.toString(), "lineage", "../etc"))
@@ -170,6 +182,108 @@ class ImportTest {
         assertThat(discard.getString("specialist")).isEqualTo("autoresearch");
         given().get("/api/trials/ar-apr1-" + kept + "/files/train.py").then().statusCode(200)
                 .body(containsString("MATRIX_LR = 0.05"));
+    }
+
+    @Test
+    void givenAPathOutsideTheImportRoot_whenImported_thenItIsRefusedNamingTheSettingAndNothingIsRead()
+            throws Exception {
+        Path outside = Files.createDirectories(outsideRoot.resolve("blackboard"));
+        Files.writeString(outside.resolve("results.tsv"), "exp_id\tstatus\tval_bpb\nb0\tbaseline\t1.3\n");
+        Path link = tmp.resolve("link");
+        Files.createSymbolicLink(link, outside);
+
+        for (String path : List.of(outside.toString(), tmp + "/../../../" + outsideRoot.getFileName(), link.toString(),
+                "/etc")) {
+            importing(Map.of("format", "arr", "path", path, "lineage", "arr-outside")).then().statusCode(403)
+                    .body("error", containsString("is outside the import root"))
+                    .body("error", containsString("looplab.imports.root"));
+        }
+        assertThat(git("ls-remote", gitBase + "arr-outside.git").exit()).isNotZero();
+    }
+
+    @Test
+    void givenAZipOfABlackboard_whenUploaded_thenItIsImportedAndTheSameUploadAgainChangesNothing() throws Exception {
+        Path source = Files.createDirectories(outsideRoot.resolve("run-apr1").resolve("blackboard"));
+        Files.writeString(source.resolve("results.tsv"), String.join("\n", HEADER,
+                row("a000", "2026-04-01 09:00:00", "baseline", "", "", "cifar", "Baseline airbench96", "", "baseline",
+                        "0.9605", "0.0011", "10", "26.356", "", "40.1", "ab-0", "", ""),
+                row("a001", "2026-04-01 10:00:00", "opt", "exp_a000", "a000", "cifar", "Nesterov", "minus_0.3",
+                        "keep", "0.9611", "0.0010", "10", "25.900", "-0.456", "39.0", "ab-1", "", "")));
+        snapshot(source, "a001_cifar", "LR = 11.5\n");
+        byte[] zip = zip(source);
+
+        JsonPath report = given().contentType("application/zip").accept(ContentType.JSON).body(zip)
+                .queryParam("format", "arr").queryParam("lineage", "run-apr1").queryParam("source", source.toString())
+                .post("/api/imports").then().statusCode(200).extract().jsonPath();
+        String again = given().contentType("application/zip").accept(ContentType.TEXT).body(zip)
+                .queryParam("format", "arr").queryParam("lineage", "run-apr1").queryParam("source", source.toString())
+                .post("/api/imports").then().statusCode(200).extract().asString();
+
+        assertThat(report.getList("trials.trialId")).containsExactly("run-apr1-a000", "run-apr1-a001");
+        assertThat(report.getString("bestTrialId")).isEqualTo("run-apr1-a001");
+        assertThat(again).contains("imported 2 trials from arr " + source);
+        given().get("/api/trials/run-apr1-a001/files/train.py").then().statusCode(200)
+                .body(containsString("LR = 11.5"));
+        given().contentType("application/zip").body(new byte[] {1, 2, 3}).queryParam("format", "arr")
+                .queryParam("lineage", "bad-zip").post("/api/imports").then().statusCode(422)
+                .body("error", containsString("not a zip"));
+    }
+
+    @Test
+    void givenAnImportedCampaign_whenExportedAsArrAndUploadedBack_thenTheTreeStatusesAndBestAreTheSame()
+            throws Exception {
+        Path source = airbenchBlackboard("exported");
+        JsonPath first = importing(Map.of("format", "arr", "path", source.toString(), "lineage", "arr-exp1",
+                "campaign", "exp1")).then().statusCode(200).extract().jsonPath();
+
+        Map<String, String> files = given().queryParam("format", "arr").get("/api/exports/exp1").then()
+                .statusCode(200).extract().jsonPath().getMap("files", String.class, String.class);
+        Path back = Files.createDirectories(outsideRoot.resolve("back"));
+        for (Map.Entry<String, String> file : files.entrySet()) {
+            Files.writeString(back.resolve(file.getKey()), file.getValue());
+        }
+        JsonPath second = given().contentType("application/zip").accept(ContentType.JSON).body(zip(back))
+                .queryParam("format", "arr").queryParam("lineage", "arr-exp2").queryParam("campaign", "exp2")
+                .post("/api/imports").then().statusCode(200).extract().jsonPath();
+
+        assertThat(files).containsKeys("results.tsv", "tree.tsv", "best.json");
+        assertThat(second.getList("trials.sourceId")).isEqualTo(first.getList("trials.sourceId"));
+        assertThat(second.getList("trials.status")).isEqualTo(first.getList("trials.status"));
+        assertThat(second.getList("trials.parentTrialId", String.class).stream()
+                .map(p -> p == null ? null : p.replace("exp2-", "")).toList())
+                .isEqualTo(first.getList("trials.parentTrialId", String.class).stream()
+                        .map(p -> p == null ? null : p.replace("exp1-", "")).toList());
+        assertThat(second.getString("bestTrialId")).isEqualTo("exp2-a001");
+        given().queryParam("format", "arr").get("/api/exports/nope").then().statusCode(404);
+        given().queryParam("format", "mlflow").get("/api/exports/exp1").then().statusCode(422)
+                .body("error", containsString("use one of arr, autoresearch"));
+    }
+
+    @Test
+    void givenAZipWhoseEntryClimbsOut_whenUploaded_thenItIsRefused() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(bytes)) {
+            out.putNextEntry(new java.util.zip.ZipEntry("../../escaped.txt"));
+            out.write("x".getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
+
+        given().contentType("application/zip").body(bytes.toByteArray()).queryParam("format", "arr")
+                .queryParam("lineage", "arr-escape").post("/api/imports").then().statusCode(422)
+                .body("error", containsString("'../../escaped.txt' leaves its folder"));
+    }
+
+    private static byte[] zip(Path folder) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(bytes);
+                var files = Files.walk(folder)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                out.putNextEntry(new java.util.zip.ZipEntry(folder.relativize(file).toString()));
+                out.write(Files.readAllBytes(file));
+                out.closeEntry();
+            }
+        }
+        return bytes.toByteArray();
     }
 
     private static String gitIn(Path dir, String... args) throws IOException, InterruptedException {

@@ -17,6 +17,17 @@ public class KafkaSettings {
     @ConfigProperty(name = "looplab.proposer.outcomes.group", defaultValue = "looplab-proposer")
     String outcomesGroup;
 
+    @jakarta.inject.Inject
+    dev.looplab.proposer.ProposerConfig config;
+
+    /** The agent role's Kafka login on an external cluster (docs/deploy.md, "Kafka"); empty: plain clients. */
+    private Map<String, Object> login() {
+        var kafka = config.kafka();
+        return new dev.looplab.access.KafkaCredentials(kafka.securityProtocol().orElse(null),
+                kafka.saslMechanism().orElse(null), kafka.username().orElse(null), kafka.password().orElse(null))
+                .clientConfig();
+    }
+
     public String bootstrap() {
         return bootstrap;
     }
@@ -30,6 +41,7 @@ public class KafkaSettings {
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        config.putAll(login());
         return config;
     }
 
@@ -42,6 +54,7 @@ public class KafkaSettings {
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
         config.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000);
+        config.putAll(login());
         return config;
     }
 }

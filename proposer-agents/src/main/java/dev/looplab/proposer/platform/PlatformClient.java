@@ -29,7 +29,15 @@ public class PlatformClient {
     private final String baseUrl;
     private final HttpClient http;
 
+    private final java.util.Optional<dev.looplab.access.PlatformToken> token;
+
     public PlatformClient(String baseUrl) {
+        this(baseUrl, java.util.Optional.empty());
+    }
+
+    /** The same, sending {@code token} on every call. */
+    public PlatformClient(String baseUrl, java.util.Optional<dev.looplab.access.PlatformToken> token) {
+        this.token = token;
         if (baseUrl == null || !(baseUrl.startsWith("http://") || baseUrl.startsWith("https://"))) {
             throw new IllegalArgumentException("looplab.platform.url '" + baseUrl
                     + "' is not an http(s) URL; set LOOPLAB_PLATFORM_URL like http://localhost:8080");
@@ -105,6 +113,7 @@ public class PlatformClient {
     private Optional<String> send(String method, String path, String contentType, String body) {
         URI uri = URI.create(baseUrl + path);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(TIMEOUT);
+        token.ifPresent(t -> request.header("Authorization", t.bearer()));
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
@@ -127,7 +136,9 @@ public class PlatformClient {
         }
         if (response.statusCode() / 100 != 2) {
             throw new PlatformException(method + " " + uri + " answered " + response.statusCode() + ": "
-                    + abbreviate(response.body()));
+                    + abbreviate(response.body()) + (response.statusCode() == 401
+                    ? " (the proposer's token is missing, wrong or revoked: set LOOPLAB_TOKEN or LOOPLAB_TOKEN_FILE)"
+                    : response.statusCode() == 403 ? " (the proposer's token lacks the role agent)" : ""));
         }
         return Optional.of(response.body());
     }

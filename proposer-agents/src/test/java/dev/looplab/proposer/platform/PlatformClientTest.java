@@ -18,6 +18,7 @@ class PlatformClientTest {
 
     HttpServer server;
     final List<String> paths = new ArrayList<>();
+    final List<String> authorizations = new ArrayList<>();
     PlatformClient client;
 
     @BeforeEach
@@ -26,6 +27,7 @@ class PlatformClientTest {
         server.createContext("/", exchange -> {
             String path = exchange.getRequestURI().getRawPath();
             paths.add(path);
+            authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
             int status;
             String body;
             if (path.equals("/api/campaigns/golf%20mini")) {
@@ -35,6 +37,9 @@ class PlatformClientTest {
             } else if (path.equals("/api/trials/t0/files/src/Recipe.java")) {
                 status = 200;
                 body = "class Recipe {}\n";
+            } else if (path.startsWith("/api/proposals/denied")) {
+                status = 401;
+                body = "";
             } else if (path.startsWith("/api/proposals/boom")) {
                 status = 500;
                 body = "database down";
@@ -68,6 +73,19 @@ class PlatformClientTest {
         assertThat(status.lowerIsBetter()).isFalse();
         assertThat(status.hasBaselineScore()).isTrue();
         assertThat(paths).containsExactly("/api/campaigns/golf%20mini");
+    }
+
+    @Test
+    void givenAToken_thenEveryCallCarriesItAsBearer_andA401SaysWhichSettingToFix() {
+        PlatformClient withToken = new PlatformClient("http://127.0.0.1:" + server.getAddress().getPort(),
+                dev.looplab.access.PlatformToken.of("llt_agent-secret", null));
+
+        withToken.campaign("golf mini");
+
+        assertThat(authorizations).containsExactly("Bearer llt_agent-secret");
+        assertThatThrownBy(() -> withToken.proposal("denied"))
+                .isInstanceOf(PlatformException.class).hasMessageContaining("LOOPLAB_TOKEN")
+                .hasMessageNotContaining("llt_agent-secret");
     }
 
     @Test

@@ -1,5 +1,10 @@
 package dev.looplab.worker.checkout;
 
+import dev.looplab.access.PlatformToken;
+import org.eclipse.jgit.transport.CredentialsProvider;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
+import java.util.Optional;
+
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.ObjectId;
@@ -22,6 +27,14 @@ public final class TrialCheckout {
      * {@code commit} detached; fails with {@link CheckoutException} naming the url and commit.
      */
     public static Path checkout(String lineageUrl, String commit, Path dir) {
+        return checkout(lineageUrl, commit, dir, Optional.empty());
+    }
+
+    /** The same, sending {@code token} when the platform's git endpoint asks for one (HTTP Basic, token as password). */
+    public static Path checkout(String lineageUrl, String commit, Path dir, Optional<PlatformToken> token) {
+        CredentialsProvider credentials = token
+                .<CredentialsProvider>map(t -> new UsernamePasswordCredentialsProvider("looplab", t.secret()))
+                .orElse(CredentialsProvider.getDefault());
         if (!ObjectId.isId(commit)) {
             throw new CheckoutException("commit '" + commit + "' is not a full 40-hex commit id: the run request"
                     + " must name the trial's commit exactly");
@@ -32,11 +45,13 @@ public final class TrialCheckout {
                     .setURI(lineageUrl)
                     .setDirectory(dir.toFile())
                     .setCloneAllBranches(true)
+                    .setCredentialsProvider(credentials)
                     .call()) {
                 ObjectId id = ObjectId.fromString(commit);
                 if (!has(git.getRepository(), id)) {
                     // a commit reachable only from other refs (tags, notes, hidden trial refs)
-                    git.fetch().setRefSpecs(new RefSpec("+refs/*:refs/looplab/remote/*")).call();
+                    git.fetch().setRefSpecs(new RefSpec("+refs/*:refs/looplab/remote/*"))
+                            .setCredentialsProvider(credentials).call();
                 }
                 if (!has(git.getRepository(), id)) {
                     throw new CheckoutException("commit " + commit + " is not in lineage " + lineageUrl

@@ -37,6 +37,18 @@ public interface WorkerConfig {
     interface Kafka {
         String bootstrap();
 
+        /** An external cluster's security protocol (LOOPLAB_KAFKA_SECURITY_PROTOCOL); SASL_SSL with a user name. */
+        Optional<String> securityProtocol();
+
+        /** SCRAM-SHA-512 unless set (LOOPLAB_KAFKA_SASL_MECHANISM). */
+        Optional<String> saslMechanism();
+
+        /** The worker role's Kafka user (LOOPLAB_KAFKA_USERNAME); unset: plain clients. */
+        Optional<String> username();
+
+        /** Its password (LOOPLAB_KAFKA_PASSWORD); never logged. */
+        Optional<String> password();
+
         /** A dead worker's runs move to another after this long without its Kafka heartbeats. */
         @WithDefault("10000")
         int sessionTimeoutMs();
@@ -46,6 +58,12 @@ public interface WorkerConfig {
     interface Platform {
         /** {@code looplab.platform.url} (LOOPLAB_PLATFORM_URL), e.g. http://localhost:8080. */
         Optional<String> url();
+
+        /** The worker's API token (LOOPLAB_TOKEN), sent on every call and on git fetches; never logged. */
+        Optional<String> token();
+
+        /** A file holding the token instead (LOOPLAB_TOKEN_FILE), as {@code looplab up} hands it over. */
+        Optional<String> tokenFile();
     }
 
     interface S3 {
@@ -81,6 +99,14 @@ public interface WorkerConfig {
         /** Floor of the grace period after the training budget before the process tree is killed. */
         @WithDefault("10")
         int minGraceSeconds();
+
+        /**
+         * The wall-clock ceiling of a task that budgets CPU seconds ({@code budget_clock: cpu}), as a multiple of
+         * its budget: a recipe that sleeps or waits is stopped there. A number >= 1; read as text so a malformed
+         * value is reported with the fix.
+         */
+        @WithDefault("3")
+        String wallCeilingFactor();
 
         /** Lease heartbeat interval when the platform does not say one (no platform URL). */
         @WithDefault("10")

@@ -143,10 +143,50 @@ public final class EnvironmentFingerprint {
         return facts;
     }
 
+    /**
+     * How the training budget was counted and what training cost: the budget's clock ({@code cpu} or
+     * {@code wall}), the wall-clock ceiling of a CPU budget (0: none), the 1-minute load average at the start
+     * and end of training, and the wall and CPU seconds training took (NaN where unknown).
+     */
+    public record BudgetFacts(String clock, long wallCeilingSeconds, double loadStart, double loadEnd,
+                              double trainWallSeconds, double trainCpuSeconds) {
+
+        /** The fingerprint keys, with CPU seconds per step from the {@code train_steps} the recipe reported. */
+        Map<String, String> asMap(Double trainSteps) {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("budget_clock", clock);
+            if (wallCeilingSeconds > 0) {
+                m.put("wall_ceiling_s", Long.toString(wallCeilingSeconds));
+            }
+            putFinite(m, "load_avg_1m_start", loadStart, "%.2f");
+            putFinite(m, "load_avg_1m_end", loadEnd, "%.2f");
+            putFinite(m, "train_wall_s", trainWallSeconds, "%.2f");
+            putFinite(m, "train_cpu_s", trainCpuSeconds, "%.2f");
+            if (trainSteps != null && trainSteps > 0) {
+                putFinite(m, "cpu_s_per_step", trainCpuSeconds / trainSteps, "%.4f");
+            }
+            return m;
+        }
+
+        private static void putFinite(Map<String, String> m, String key, double value, String format) {
+            if (Double.isFinite(value)) {
+                m.put(key, String.format(java.util.Locale.ROOT, format, value));
+            }
+        }
+    }
+
     /** What belongs to one attempt rather than to the machine. */
     public record TrialFacts(String runtime, List<String> command, int threads, long seed, int budgetSeconds,
                              int steps, int stopStep, Map<String, String> numericsEnv, String trainDataSha256,
-                             String evalDataSha256, Path metricsFile, String sandbox) {
+                             String evalDataSha256, Path metricsFile, String sandbox, BudgetFacts budget) {
+
+        /** Facts without the budget's accounting (an attempt that never trained). */
+        public TrialFacts(String runtime, List<String> command, int threads, long seed, int budgetSeconds,
+                          int steps, int stopStep, Map<String, String> numericsEnv, String trainDataSha256,
+                          String evalDataSha256, Path metricsFile, String sandbox) {
+            this(runtime, command, threads, seed, budgetSeconds, steps, stopStep, numericsEnv, trainDataSha256,
+                    evalDataSha256, metricsFile, sandbox, null);
+        }
 
         Map<String, String> asMap() {
             Map<String, String> m = new LinkedHashMap<>();
@@ -173,6 +213,9 @@ public final class EnvironmentFingerprint {
             reported.forEach((k, v) -> m.put(k, Long.toString(Math.round(v))));
             if (sandbox != null) {
                 m.put("sandbox", sandbox);
+            }
+            if (budget != null) {
+                m.putAll(budget.asMap(reported.get("train_steps")));
             }
             return m;
         }

@@ -42,7 +42,8 @@ public final class CatalogTaskResolver implements TaskResolver {
         }
         TaskDefinition definition = catalog.find(task);
         TaskSetup setup = new TaskSetup(definition.name(), definition.runtime().name(), definition.entry(),
-                definition.command(), definition.trainBudgetSeconds(), evaluators.create(definition, evaluatorSettings));
+                definition.command(), definition.trainBudgetSeconds(), evaluators.create(definition, evaluatorSettings),
+                definition.budgetClock());
         resolved.put(task, setup);
         return setup;
     }

@@ -1,5 +1,7 @@
 package dev.looplab.worker.run;
 
+import dev.looplab.access.PlatformToken;
+
 import dev.looplab.events.Json;
 import dev.looplab.events.LeaseClaim;
 import dev.looplab.events.LeaseGrant;
@@ -12,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Map;
 
 /**
@@ -27,9 +30,30 @@ public final class PlatformLeases {
     private final String workerId;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
+    private final Optional<PlatformToken> token;
+
     public PlatformLeases(String platformUrl, String workerId) {
+        this(platformUrl, workerId, Optional.empty());
+    }
+
+    public PlatformLeases(String platformUrl, String workerId, Optional<PlatformToken> token) {
         this.base = URI.create(platformUrl.endsWith("/") ? platformUrl : platformUrl + "/");
         this.workerId = workerId;
+        this.token = token;
+    }
+
+    /** What to fix when the platform refused the worker's token. */
+    static String tokenHint(int status) {
+        return status == 401 ? " (the worker's token is missing, wrong or revoked: set LOOPLAB_TOKEN or"
+                + " LOOPLAB_TOKEN_FILE to a token of role worker)"
+                : status == 403 ? " (the worker's token lacks the role worker: create one with looplab token create"
+                + " --role worker)" : "";
+    }
+
+    private HttpRequest.Builder request(URI uri) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri);
+        token.ifPresent(t -> builder.header("Authorization", t.bearer()));
+        return builder;
     }
 
     /** The claim's answer: a lease, or the reason the worker must not run the attempt. */
@@ -54,7 +78,7 @@ public final class PlatformLeases {
         }
         throw new IllegalStateException("the platform at " + base + " answered " + response.statusCode()
                 + " to the claim of trial " + request.trialId() + " attempt " + request.attempt() + ": "
-                + response.body());
+                + response.body() + tokenHint(response.statusCode()));
     }
 
     /**
@@ -76,7 +100,7 @@ public final class PlatformLeases {
 
     private java.util.Optional<String> heartbeat(RunRequest request, String message) {
         URI uri = base.resolve("api/trials/" + request.trialId() + "/attempts/" + request.attempt() + "/heartbeat");
-        HttpRequest post = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
+        HttpRequest post = request(uri).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(Json.write(new LeaseClaim(workerId, message)))).build();
         try {
@@ -111,7 +135,7 @@ public final class PlatformLeases {
 
     private HttpResponse<String> post(RunRequest request, String action, String message) throws InterruptedException {
         URI uri = base.resolve("api/trials/" + request.trialId() + "/attempts/" + request.attempt() + "/" + action);
-        HttpRequest post = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+        HttpRequest post = request(uri).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(Json.write(new LeaseClaim(workerId, message)))).build();
         IOException last = null;

@@ -21,13 +21,20 @@ public final class TrialEventPublisher implements AutoCloseable {
     private final KafkaProducer<String, String> producer;
 
     public TrialEventPublisher(String bootstrap, String clientId) {
-        this.producer = new KafkaProducer<>(Map.of(
+        this(bootstrap, clientId, Map.of());
+    }
+
+    /** The same, with {@code login} (an external cluster's SASL settings) added to the producer's config. */
+    public TrialEventPublisher(String bootstrap, String clientId, Map<String, Object> login) {
+        Map<String, Object> config = new java.util.HashMap<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.CLIENT_ID_CONFIG, clientId + "-events",
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class));
+        config.putAll(login);
+        this.producer = new KafkaProducer<>(config);
     }
 
     /** Sends without waiting; progress events may be lost without harm, the FINISHED one may not. */

@@ -4,6 +4,7 @@ import dev.looplab.trial.Direction;
 import dev.looplab.evaluation.EvaluationRequest;
 import dev.looplab.evaluation.Evaluator;
 import dev.looplab.evaluation.Evaluator.TrainingData;
+import dev.looplab.evaluation.task.TaskDefinition;
 import dev.looplab.trial.Measurement;
 import dev.looplab.trial.TrialStatus;
 import dev.looplab.events.ArtifactRef;
@@ -12,6 +13,7 @@ import dev.looplab.events.TrialEvent;
 import dev.looplab.worker.artifact.ArtifactStore;
 import dev.looplab.worker.checkout.TrialCheckout;
 import dev.looplab.worker.fingerprint.EnvironmentFingerprint;
+import dev.looplab.worker.fingerprint.LoadAverage;
 import dev.looplab.worker.sandbox.RecipeRuntime;
 import dev.looplab.worker.sandbox.SandboxLimits;
 import dev.looplab.worker.metrics.MetricEvents;
@@ -45,17 +47,33 @@ public final class TrialRunner {
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(60);
     private static final int FINISH_ATTEMPTS = 3;
     private static final String WORKER_EVALUATOR = "looplab-worker";
+    /** Set for CPU-budgeted recipes, so waiting threads sleep instead of spending the budget. */
+    static final String OMP_WAIT_POLICY = "OMP_WAIT_POLICY";
 
     /**
      * Where the runner keeps its files and how it runs recipes: confined by {@code sandbox}, seeing
-     * {@code devices} as CUDA_VISIBLE_DEVICES (null: no GPU), Python recipes on {@code python}.
+     * {@code devices} as CUDA_VISIBLE_DEVICES (null: no GPU), Python recipes on {@code python}, a CPU
+     * budget stopped on the wall clock at {@code wallCeilingFactor} times the budget.
      */
     public record Settings(String workerId, Path home, int threads, Duration minGrace, boolean keepWorkDirs,
-                           Supplier<String> djlClasspath, TrialSandbox sandbox, String devices, Path python) {
+                           Supplier<String> djlClasspath, TrialSandbox sandbox, String devices, Path python,
+                           double wallCeilingFactor) {
+
+        /** The wall-clock ceiling of a CPU budget when none is configured: three times the budget. */
+        public static final double DEFAULT_WALL_CEILING_FACTOR = 3.0;
 
         public Settings {
             devices = devices == null || devices.isBlank() ? null : devices.strip();
             python = python == null ? Path.of("/usr/bin/python3") : python;
+            // fails naming the setting, so a malformed value stops the worker at start, not a trial later
+            TrainingCommand.ceilingFor(Duration.ofSeconds(1), wallCeilingFactor);
+        }
+
+        /** A runner whose CPU budgets have the default wall-clock ceiling. */
+        public Settings(String workerId, Path home, int threads, Duration minGrace, boolean keepWorkDirs,
+                        Supplier<String> djlClasspath, TrialSandbox sandbox, String devices, Path python) {
+            this(workerId, home, threads, minGrace, keepWorkDirs, djlClasspath, sandbox, devices, python,
+                    DEFAULT_WALL_CEILING_FACTOR);
         }
 
         /** A runner whose Python recipes run on Debian's python3. */
@@ -72,7 +90,16 @@ public final class TrialRunner {
     private final TrainingDataCache data;
     private volatile EnvironmentFingerprint machine;
 
+    private final java.util.Optional<dev.looplab.access.PlatformToken> lineageToken;
+
     public TrialRunner(Settings settings, TaskResolver tasks, ArtifactStore artifacts, TrialEventPublisher events) {
+        this(settings, tasks, artifacts, events, java.util.Optional.empty());
+    }
+
+    /** The same, fetching trial commits with {@code lineageToken} from a platform that asks for one. */
+    public TrialRunner(Settings settings, TaskResolver tasks, ArtifactStore artifacts, TrialEventPublisher events,
+                       java.util.Optional<dev.looplab.access.PlatformToken> lineageToken) {
+        this.lineageToken = lineageToken;
         this.settings = settings;
         this.tasks = tasks;
         this.artifacts = artifacts;
@@ -146,7 +173,7 @@ public final class TrialRunner {
         Evaluator evaluator = task.evaluator();
         progress.evaluator = evaluator;
 
-        TrialCheckout.checkout(request.lineageUrl(), request.commit(), dirs.checkout());
+        TrialCheckout.checkout(request.lineageUrl(), request.commit(), dirs.checkout(), lineageToken);
         Path recipeDir = locateRecipe(dirs.checkout(), task);
         TrainingData trainingData = data.trainingData(evaluator);
         progress.dataSha256 = trainingData.sha256();
@@ -171,17 +198,22 @@ public final class TrialRunner {
         progress.recipeCommand = recipeCommand;
         progress.command = command;
         progress.budgetSeconds = budgetSeconds;
-        LOG.infof("trial %s attempt %d: training %s for %d s in %s", request.trialId(), request.attempt(),
-                task.task(), budgetSeconds, recipeDir);
+        LOG.infof("trial %s attempt %d: training %s for %d %s s in %s", request.trialId(), request.attempt(),
+                task.task(), budgetSeconds, command.clock() == TrainingCommand.Clock.CPU ? "CPU" : "wall", recipeDir);
         TrainingResult trained;
         // points stream to the platform while the recipe trains; they never feed the outcome
         MetricsTail metrics = MetricsTail.start(dirs.metrics(), MetricsTail.Settings.DEFAULT,
                 points -> events.publish(MetricEvents.batch(request.trialId(), request.attempt(),
                         settings.workerId(), points)));
+        progress.loadStart = LoadAverage.oneMinute();
         try (metrics) {
             trained = TrainingProcess.run(command);
         }
-        progress.trainSeconds = trained.seconds();
+        progress.loadEnd = LoadAverage.oneMinute();
+        progress.trained = trained;
+        // what the budget counted is what the evaluator judges and a time-scored task scores: CPU seconds for CPU tasks
+        double budgeted = trained.budgetedSeconds(command.clock());
+        progress.trainSeconds = budgeted;
 
         events.publish(event(request, TrialEvent.Type.EVALUATING,
                 describe(trained, command) + "; " + metrics.summary().describe(), null, null));
@@ -189,7 +221,7 @@ public final class TrialRunner {
         long evalStarted = System.nanoTime();
         try {
             measured = evaluator.evaluate(new EvaluationRequest(recipeDir, dirs.out(), dirs.scratch(),
-                    trained.exitCode(), trained.timedOut(), trained.seconds(), request.seed(), sandbox, budgetSeconds));
+                    trained.exitCode(), trained.timedOut(), budgeted, request.seed(), sandbox, budgetSeconds));
         } catch (RuntimeException e) {
             throw new IllegalStateException("evaluator " + evaluator.name() + " " + evaluator.version()
                     + " failed: " + e, e);
@@ -258,6 +290,12 @@ public final class TrialRunner {
                                             TrainingData data, int budgetSeconds, long seed,
                                             Map<String, String> taskEnv, TrialSandbox sandbox) throws IOException {
         SandboxLimits limits = sandbox.limits();
+        Duration budget = Duration.ofSeconds(budgetSeconds);
+        Duration grace = TrainingCommand.graceFor(budget, settings.minGrace());
+        boolean cpu = task.budgetClock() == TaskDefinition.BudgetClock.cpu;
+        // never before budget plus grace, as TrainingCommand would have it
+        Duration ceiling = cpu ? max(TrainingCommand.ceilingFor(budget, settings.wallCeilingFactor()),
+                budget.plus(grace)) : null;
         Map<String, String> env = new HashMap<>();
         // the recipe sees a minimal environment: never the worker's credentials
         for (String name : List.of("PATH", "HOME", "LANG", "TMPDIR", "DJL_CACHE_DIR", "ENGINE_CACHE_DIR")) {
@@ -271,6 +309,15 @@ public final class TrialRunner {
         env.put("LOOPLAB_OUT", dirs.out().toAbsolutePath().toString());
         env.put("LOOPLAB_METRICS", dirs.metrics().toAbsolutePath().toString());
         env.put("LOOPLAB_BUDGET_S", Integer.toString(budgetSeconds));
+        // the recipe plans its steps on the clock its budget is counted on
+        env.put("LOOPLAB_BUDGET_CLOCK", task.budgetClock().name());
+        if (cpu) {
+            // OpenMP threads otherwise spin while they wait: on a busy machine golf-mini's 2-thread steps then
+            // burned 8x the CPU (1.3-2.5 s against 0.22-0.3 s, docs/benchmarks.md), all of it charged to the budget
+            env.put(OMP_WAIT_POLICY, "PASSIVE");
+            // on a very busy machine the wall-clock ceiling comes first: the recipe stops itself before it
+            env.put("LOOPLAB_WALL_CEILING_S", Long.toString(ceiling.toSeconds()));
+        }
         env.put("LOOPLAB_SEED", Long.toString(seed));
         env.put("LOOPLAB_THREADS", Integer.toString(settings.threads()));
         // the same seed and threads must train the same numbers (see DjlRuntime)
@@ -291,18 +338,26 @@ public final class TrialRunner {
         }
         List<String> confined = sandbox.wrap(argv, recipeDir, List.of(dirs.checkout(), data.path()),
                 List.of(dirs.out(), dirs.metrics()));
-        Duration budget = Duration.ofSeconds(budgetSeconds);
-        return new TrainingCommand(confined, recipeDir, env, dirs.log(), budget,
-                TrainingCommand.graceFor(budget, settings.minGrace()), limits);
+        return new TrainingCommand(confined, recipeDir, env, dirs.log(), budget, grace, limits,
+                cpu ? TrainingCommand.Clock.CPU : TrainingCommand.Clock.WALL, ceiling);
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     private static String describe(TrainingResult trained, TrainingCommand command) {
+        String cpu = Double.isFinite(trained.cpuSeconds())
+                ? String.format(Locale.ROOT, ", %.1f CPU s", trained.cpuSeconds()) : "";
         if (trained.timedOut()) {
-            return String.format(Locale.ROOT, "training killed after %.1f s (budget %d s + grace %d s)",
-                    trained.seconds(), command.budget().toSeconds(), command.grace().toSeconds());
+            return String.format(Locale.ROOT, "training killed after %.1f s%s (%s budget %d s + grace %d s%s)",
+                    trained.seconds(), cpu, command.clock() == TrainingCommand.Clock.CPU ? "CPU" : "wall",
+                    command.budget().toSeconds(), command.grace().toSeconds(),
+                    command.clock() == TrainingCommand.Clock.CPU
+                            ? ", wall-clock ceiling " + command.ceiling().toSeconds() + " s" : "");
         }
-        return String.format(Locale.ROOT, "training exited with code %d after %.1f s", trained.exitCode(),
-                trained.seconds());
+        return String.format(Locale.ROOT, "training exited with code %d after %.1f s%s", trained.exitCode(),
+                trained.seconds(), cpu);
     }
 
     /**
@@ -329,7 +384,8 @@ public final class TrialRunner {
             return m;
         }
         return new Measurement(m.status(), m.score(), m.direction(), m.metrics(), m.trainSeconds(), m.evalSeconds(),
-                m.artifactBytes(), m.seed(), m.evaluator(), m.evaluatorVersion(), m.dataSha256(), feedback);
+                m.artifactBytes(), m.seed(), m.evaluator(), m.evaluatorVersion(), m.dataSha256(), feedback,
+                m.testScore());
     }
 
     private List<ArtifactRef> storeArtifacts(WorkDirs dirs) throws IOException {
@@ -392,7 +448,8 @@ public final class TrialRunner {
                 machine = fingerprint;
             }
             Map<String, String> numerics = new java.util.TreeMap<>();
-            dev.looplab.runtime.djl.DjlRuntime.REPRODUCIBLE_NUMERICS.keySet().forEach(k -> {
+            java.util.stream.Stream.concat(dev.looplab.runtime.djl.DjlRuntime.REPRODUCIBLE_NUMERICS.keySet().stream(),
+                    java.util.stream.Stream.of(OMP_WAIT_POLICY)).forEach(k -> {
                 String v = progress.command.environment().get(k);
                 if (v != null) {
                     numerics.put(k, v);
@@ -401,7 +458,8 @@ public final class TrialRunner {
             return fingerprint.forAttempt(new EnvironmentFingerprint.TrialFacts(progress.task.runtime(),
                     progress.recipeCommand, settings.threads(), request.seed(), progress.budgetSeconds,
                     request.steps(), request.stopStep(), numerics, progress.dataSha256, measurement.dataSha256(),
-                    dirs.metrics(), progress.sandbox == null ? null : progress.sandbox.description()));
+                    dirs.metrics(), progress.sandbox == null ? null : progress.sandbox.description(),
+                    progress.budgetFacts()));
         } catch (RuntimeException e) {
             LOG.warnf("could not fingerprint trial %s: %s", request.trialId(), e.toString());
             return Map.of("fingerprint_error", String.valueOf(e.getMessage()));
@@ -462,5 +520,17 @@ public final class TrialRunner {
         int budgetSeconds;
         /** The trial's own sandbox: the worker's, plus the task's held-out paths hidden. */
         TrialSandbox sandbox;
+        /** How training ended; null until it did. */
+        TrainingResult trained;
+        /** The machine's 1-minute load average when training started and ended (NaN where unknown). */
+        double loadStart = Double.NaN;
+        double loadEnd = Double.NaN;
+
+        EnvironmentFingerprint.BudgetFacts budgetFacts() {
+            return new EnvironmentFingerprint.BudgetFacts(command.clock().name().toLowerCase(Locale.ROOT),
+                    command.clock() == TrainingCommand.Clock.CPU ? command.ceiling().toSeconds() : 0,
+                    loadStart, loadEnd, trained == null ? Double.NaN : trained.seconds(),
+                    trained == null ? Double.NaN : trained.cpuSeconds());
+        }
     }
 }

@@ -88,6 +88,20 @@ final class PidsCgroup implements AutoCloseable {
         return false;
     }
 
+    /** The cgroup's own CPU accounting where it has one (cgroup v2 keeps {@code cpu.stat} in every cgroup). */
+    Optional<CpuMeter> cpuMeter() {
+        Path stat = dir.resolve("cpu.stat");
+        try {
+            if (Files.isRegularFile(stat)
+                    && CpuMeter.usageSeconds(Files.readString(stat, StandardCharsets.US_ASCII)).isPresent()) {
+                return Optional.of(CpuMeter.ofCgroup(stat));
+            }
+        } catch (IOException | RuntimeException e) {
+            // unreadable: the caller reads the process tree instead
+        }
+        return Optional.empty();
+    }
+
     /** Kills whatever still runs in the cgroup and removes it. */
     @Override
     public void close() {

@@ -12,8 +12,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a {@link TrainingCommand} in its own process group and kills the whole tree when it runs past
- * budget plus grace, when it holds more processes or resident memory than its {@link SandboxLimits}
- * allow, or when the waiting thread is interrupted, so no stray trainer outlives its trial.
+ * budget plus grace (wall seconds, or CPU seconds of the tree under a wall-clock ceiling), when it holds
+ * more processes or resident memory than its {@link SandboxLimits} allow, or when the waiting thread is
+ * interrupted, so no stray trainer outlives its trial.
  */
 public final class TrainingProcess {
     private static final Path SETSID = Path.of("/usr/bin/setsid");
@@ -60,30 +61,64 @@ public final class TrainingProcess {
         builder.environment().putAll(command.environment());
 
         long started = System.nanoTime();
-        long deadline = started + command.deadline().toNanos();
+        long wallLimit = started + command.wallLimit().toNanos();
+        double cpuLimit = command.deadline().toNanos() / 1e9;
         Process process = builder.start();
+        CpuMeter cpu = cgroup.flatMap(PidsCgroup::cpuMeter).orElseGet(() -> CpuMeter.ofProcessTree(process.toHandle()));
+        double used = 0;
         try {
-            for (int look = 1; !process.waitFor(Math.min(WATCH_MILLIS, remainingMillis(deadline)),
+            for (int look = 1; !process.waitFor(Math.min(WATCH_MILLIS, remainingMillis(wallLimit)),
                     TimeUnit.MILLISECONDS); look++) {
-                if (System.nanoTime() >= deadline) {
+                // read every look: after the leader exits its tree's /proc times are gone
+                used = cpu.seconds();
+                if (command.clock() == TrainingCommand.Clock.CPU && used >= cpuLimit) {
                     killTree(process, ownGroup);
-                    return new TrainingResult(-1, true, secondsSince(started));
+                    return new TrainingResult(-1, true, secondsSince(started),
+                            cpuBudgetHit(command, used, secondsSince(started), cpu), used);
+                }
+                if (System.nanoTime() >= wallLimit) {
+                    killTree(process, ownGroup);
+                    return new TrainingResult(-1, true, secondsSince(started),
+                            wallLimitHit(command, used, secondsSince(started)), used);
                 }
                 String breach = breachOf(process, command.limits(), cgroup, look % MEMORY_EVERY == 0);
                 if (breach != null) {
                     killTree(process, ownGroup);
-                    return new TrainingResult(-1, false, secondsSince(started), breach);
+                    return new TrainingResult(-1, false, secondsSince(started), breach, used);
                 }
             }
+            double seconds = secondsSince(started);
+            // a cgroup still counts the exited tree; /proc no longer shows it, so its last reading stands
+            used = Math.max(used, cpu.seconds());
             // the leader exited; descendants it left behind still belong to the trial
             killTree(process, ownGroup);
             int exit = process.exitValue();
-            return new TrainingResult(exit, false, secondsSince(started),
-                    exit == 0 ? "" : TrainLog.limitReached(command.log(), exit, command.limits()));
+            return new TrainingResult(exit, false, seconds,
+                    exit == 0 ? "" : TrainLog.limitReached(command.log(), exit, command.limits()), used);
         } catch (InterruptedException e) {
             killTree(process, ownGroup);
             throw e;
         }
+    }
+
+    private static String cpuBudgetHit(TrainingCommand command, double cpuSeconds, double wallSeconds, CpuMeter cpu) {
+        return String.format(Locale.ROOT, "CPU budget reached: the recipe's processes used %.1f CPU s, past the "
+                        + "%d s budget + %d s grace (%.1f s on the wall clock; counted by %s) and were killed: "
+                        + "train fewer steps or a cheaper model",
+                cpuSeconds, command.budget().toSeconds(), command.grace().toSeconds(), wallSeconds, cpu.source());
+    }
+
+    private static String wallLimitHit(TrainingCommand command, double cpuSeconds, double wallSeconds) {
+        if (command.clock() == TrainingCommand.Clock.CPU) {
+            return String.format(Locale.ROOT, "wall-clock ceiling reached: the recipe ran %.1f s on the wall clock "
+                            + "(ceiling %d s for a %d s CPU budget) having used only %.1f CPU s, and was killed: a "
+                            + "recipe must compute, not sleep or wait (looplab.worker.wall-ceiling-factor sets the "
+                            + "ceiling)",
+                    wallSeconds, command.ceiling().toSeconds(), command.budget().toSeconds(), cpuSeconds);
+        }
+        return String.format(Locale.ROOT, "wall-clock budget reached: the recipe ran %.1f s, past the %d s budget + "
+                        + "%d s grace, and was killed: train fewer steps or a cheaper model",
+                wallSeconds, command.budget().toSeconds(), command.grace().toSeconds());
     }
 
     /** The limit the running tree is over, in words, or null. */

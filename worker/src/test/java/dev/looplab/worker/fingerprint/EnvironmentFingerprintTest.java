@@ -49,6 +49,26 @@ class EnvironmentFingerprintTest {
     }
 
     @Test
+    void anAttemptRecordsTheLoadAroundTrainingAndTheCpuSecondsPerStep(@TempDir Path dir) throws Exception {
+        // given a run that trained 200 steps in 45.5 s on the clock and 80 CPU s, started at load 0.5, ended at 2.25
+        Path metrics = dir.resolve("metrics.jsonl");
+        Files.writeString(metrics, "{\"step\":200,\"name\":\"train_steps\",\"value\":200,\"wallclock\":45.0}\n");
+        EnvironmentFingerprint fp = EnvironmentFingerprint.ofThisMachine(CLASSPATH, null);
+        EnvironmentFingerprint.BudgetFacts budget = new EnvironmentFingerprint.BudgetFacts("cpu", 270, 0.5, 2.25,
+                45.5, 80.0);
+
+        // when fingerprinted
+        Map<String, String> all = fp.forAttempt(new EnvironmentFingerprint.TrialFacts("djl", List.of("java"), 2, 7,
+                90, 0, 0, Map.of(), null, null, metrics, "unsafe", budget));
+
+        // then the clock, ceiling, both load averages, both durations and CPU per step are there
+        assertThat(all).containsEntry("budget_clock", "cpu").containsEntry("wall_ceiling_s", "270")
+                .containsEntry("load_avg_1m_start", "0.50").containsEntry("load_avg_1m_end", "2.25")
+                .containsEntry("train_wall_s", "45.50").containsEntry("train_cpu_s", "80.00")
+                .containsEntry("cpu_s_per_step", "0.4000");
+    }
+
+    @Test
     void aCpuWorkersFingerprintSaysItHasNoGpu() {
         // a worker without devices reports no GPU, driver or CUDA even on a machine that has them
         assertThat(EnvironmentFingerprint.ofThisMachine(CLASSPATH, null, Path.of("/usr/bin/python3")).machine())

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 class TrainingProcessTest {
@@ -67,6 +68,68 @@ class TrainingProcessTest {
         long grandchild = Long.parseLong(Files.readString(pidFile).strip());
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> ProcessHandle.of(grandchild).map(p -> !p.isAlive()).orElse(true));
+    }
+
+    @Test
+    void aCpuBudgetIsNotSpentBySecondsOnTheClock() throws Exception {
+        // given a recipe that takes 2 s on the clock but almost no CPU, under a 1 CPU-second budget
+        TrainingCommand command = cpuBudgeted("sleep 2; echo done", Duration.ofSeconds(1), 10);
+
+        // when it runs
+        TrainingResult result = TrainingProcess.run(command);
+
+        // then it ends on its own: a wall-clock budget of 1 s + 0 s grace would have killed it
+        assertThat(result.timedOut()).as(result.limitReached()).isFalse();
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.seconds()).isGreaterThanOrEqualTo(2.0);
+        assertThat(result.cpuSeconds()).isLessThan(1.0);
+    }
+
+    @Test
+    void aRecipeThatSleepsIsStoppedByTheWallClockCeiling() throws Exception {
+        // given a recipe that waits forever under a 1 CPU-second budget and a ceiling of 2x
+        TrainingCommand command = cpuBudgeted("sleep 600", Duration.ofSeconds(1), 2);
+
+        // when it runs
+        TrainingResult result = TrainingProcess.run(command);
+
+        // then the ceiling stops it, and the feedback names that limit and the setting
+        assertThat(result.timedOut()).isTrue();
+        assertThat(result.limitReached()).startsWith("wall-clock ceiling reached")
+                .contains("ceiling 2 s for a 1 s CPU budget").contains("looplab.worker.wall-ceiling-factor");
+        assertThat(result.seconds()).isGreaterThanOrEqualTo(2.0);
+    }
+
+    @Test
+    void aRecipeThatComputesPastItsCpuBudgetIsStoppedThere() throws Exception {
+        // given a recipe whose child process burns CPU forever, a 1 CPU-second budget and a far ceiling
+        TrainingCommand command = cpuBudgeted("(while :; do :; done) & wait", Duration.ofSeconds(1), 600);
+
+        // when it runs
+        TrainingResult result = TrainingProcess.run(command);
+
+        // then the CPU its tree used (the child's too) reaches the budget, and the feedback says it was the CPU budget
+        assertThat(result.timedOut()).isTrue();
+        assertThat(result.cpuSeconds()).isGreaterThanOrEqualTo(1.0);
+        assertThat(result.limitReached()).startsWith("CPU budget reached").contains("1 s budget + 0 s grace");
+        assertThat(result.seconds()).isLessThan(600);
+    }
+
+    @Test
+    void aMalformedWallCeilingFactorIsNamedWithTheFix() {
+        assertThatThrownBy(() -> TrainingCommand.ceilingFactor("3x"))
+                .hasMessageContaining("looplab.worker.wall-ceiling-factor")
+                .hasMessageContaining("'3x'")
+                .hasMessageContaining("set a number >= 1");
+        assertThatThrownBy(() -> TrainingCommand.ceilingFactor("0.5")).hasMessageContaining("'0.5'");
+        assertThat(TrainingCommand.ceilingFactor(" 2.5 ")).isEqualTo(2.5);
+        assertThat(TrainingCommand.ceilingFor(Duration.ofSeconds(90), 3)).isEqualTo(Duration.ofSeconds(270));
+    }
+
+    private TrainingCommand cpuBudgeted(String script, Duration budget, double ceilingFactor) {
+        return new TrainingCommand(List.of("sh", "-c", script), dir, Map.of("PATH", System.getenv("PATH")),
+                dir.resolve("train.log"), budget, Duration.ZERO, SandboxLimits.NONE, TrainingCommand.Clock.CPU,
+                TrainingCommand.ceilingFor(budget, ceilingFactor));
     }
 
     @Test

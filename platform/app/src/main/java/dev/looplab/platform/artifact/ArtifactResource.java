@@ -1,5 +1,7 @@
 package dev.looplab.platform.artifact;
 
+import dev.looplab.platform.security.Role;
+import jakarta.annotation.security.RolesAllowed;
 import dev.looplab.platform.trial.Artifact;
 import dev.looplab.platform.trial.ArtifactRepository;
 
@@ -18,6 +20,7 @@ import java.net.URI;
 import java.util.List;
 
 /** A trial's stored files with presigned download links; a file's own path redirects to its link. */
+@RolesAllowed(Role.Names.VIEWER)
 @Path("/api/trials/{id}/artifacts")
 @Produces(MediaType.APPLICATION_JSON)
 public class ArtifactResource {

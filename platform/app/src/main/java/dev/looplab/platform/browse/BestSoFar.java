@@ -13,8 +13,11 @@ public record BestSoFar(String campaign, String direction, Double baselineScore,
                         long recorded, long scored, boolean thinned, List<Step> keeps, List<Point> points,
                         Long firstAtMs, Long lastAtMs) {
 
-    /** A trial that became the best: where it sits on both axes and what it scored. */
-    public record Step(long index, long atMs, String trialId, double score, String specialist) {
+    /**
+     * A trial that became the best: where it sits on both axes and what it scored, on the validation slice the search
+     * selects on and ({@code testScore}, null when the task has none) on the test slice it never sees.
+     */
+    public record Step(long index, long atMs, String trialId, double score, Double testScore, String specialist) {
     }
 
     /** A scored trial; {@code best} is the campaign's best score after it was recorded. */

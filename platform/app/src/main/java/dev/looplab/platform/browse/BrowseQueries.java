@@ -25,7 +25,7 @@ class BrowseQueries {
     /** The text that the {@code q} filter searches: hypothesis and feedback, in the GIN index's exact form. */
     static final String SEARCH_TEXT = "to_tsvector('simple', coalesce(hypothesis, '') || ' ' || coalesce(feedback, ''))";
     private static final String ROW_COLUMNS = "id, parent_trial_id, specialist, surface, kind, status, score,"
-            + " direction, delta_vs_parent, delta_vs_best, keep_rule, hypothesis, reason, left(feedback, "
+            + " test_score, direction, delta_vs_parent, delta_vs_best, keep_rule, hypothesis, reason, left(feedback, "
             + FEEDBACK_CHARS + "), train_seconds, created_at, recorded_at";
 
     @Inject
@@ -150,9 +150,10 @@ class BrowseQueries {
 
     private static TrialRow row(ResultSet rs) throws SQLException {
         return new TrialRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                TrialStatus.of(rs.getString(6)).orElse(null), nullableDouble(rs, 7), rs.getString(8),
-                nullableDouble(rs, 9), nullableDouble(rs, 10), rs.getString(11), rs.getString(12), rs.getString(13),
-                rs.getString(14), nullableDouble(rs, 15), instant(rs.getTimestamp(16)), instant(rs.getTimestamp(17)));
+                TrialStatus.of(rs.getString(6)).orElse(null), nullableDouble(rs, 7), nullableDouble(rs, 8),
+                rs.getString(9), nullableDouble(rs, 10), nullableDouble(rs, 11), rs.getString(12), rs.getString(13),
+                rs.getString(14), rs.getString(15), nullableDouble(rs, 16), instant(rs.getTimestamp(17)),
+                instant(rs.getTimestamp(18)));
     }
 
     static Double nullableDouble(ResultSet rs, int column) throws SQLException {

@@ -1,5 +1,7 @@
 package dev.looplab.platform.browse;
 
+import dev.looplab.platform.security.Role;
+import jakarta.annotation.security.RolesAllowed;
 import dev.looplab.platform.campaign.Campaign;
 import dev.looplab.platform.campaign.CampaignRepository;
 import dev.looplab.platform.rest.Params;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** A campaign's trials and numbers as the trial browser shows them: read only. */
+@RolesAllowed(Role.Names.VIEWER)
 @Path("/api/campaigns/{campaign}")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "browse", description = "Read-only views of campaigns and trials for the trial browser")

@@ -113,15 +113,15 @@ class CampaignStats {
 
     BestSoFar bestSoFar(Campaign campaign, int maxPoints) {
         String direction = direction(campaign.id);
-        record Recorded(String id, String specialist, Double score, boolean keep, long atMs) {
+        record Recorded(String id, String specialist, Double score, boolean keep, long atMs, Double testScore) {
         }
-        List<Recorded> all = queries.query("select id, specialist, score, status = 'keep', recorded_at from trial"
-                + " where campaign_id = ? and " + COMPETING + " and recorded_at is not null"
+        List<Recorded> all = queries.query("select id, specialist, score, status = 'keep', recorded_at, test_score"
+                + " from trial where campaign_id = ? and " + COMPETING + " and recorded_at is not null"
                 + " order by recorded_at, length(id), id", List.of(campaign.id), rs -> {
                     List<Recorded> out = new ArrayList<>();
                     while (rs.next()) {
                         out.add(new Recorded(rs.getString(1), rs.getString(2), BrowseQueries.nullableDouble(rs, 3),
-                                rs.getBoolean(4), millis(rs.getTimestamp(5))));
+                                rs.getBoolean(4), millis(rs.getTimestamp(5)), BrowseQueries.nullableDouble(rs, 6)));
                     }
                     return out;
                 });
@@ -136,7 +136,7 @@ class CampaignStats {
             }
             if (r.keep()) {
                 best = r.score();
-                keeps.add(new BestSoFar.Step(index, r.atMs(), r.id(), r.score(), r.specialist()));
+                keeps.add(new BestSoFar.Step(index, r.atMs(), r.id(), r.score(), r.testScore(), r.specialist()));
             }
             scored.add(new BestSoFar.Point(index, r.atMs(), r.id(), r.score(), best, r.keep()));
         }

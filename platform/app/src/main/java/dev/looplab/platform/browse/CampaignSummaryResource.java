@@ -1,5 +1,7 @@
 package dev.looplab.platform.browse;
 
+import dev.looplab.platform.security.Role;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -11,6 +13,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import java.util.List;
 
 /** Every campaign with the numbers of the campaigns list. */
+@RolesAllowed(Role.Names.VIEWER)
 @Path("/api/campaign-summaries")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "browse")

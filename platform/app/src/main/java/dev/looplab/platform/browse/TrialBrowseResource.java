@@ -1,5 +1,7 @@
 package dev.looplab.platform.browse;
 
+import dev.looplab.platform.security.Role;
+import jakarta.annotation.security.RolesAllowed;
 import dev.looplab.lineage.LineageException;
 import dev.looplab.lineage.LineageStore;
 import dev.looplab.lineage.TrialNode;
@@ -31,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 
 /** A trial's place in the lineage, its recipe at its commit and its diffs: read from the task's lineage store. */
+@RolesAllowed(Role.Names.VIEWER)
 @Path("/api/trials/{id}")
 @Tag(name = "browse")
 public class TrialBrowseResource {

@@ -1,5 +1,7 @@
 package dev.looplab.platform.campaign;
 
+import dev.looplab.platform.security.Role;
+import jakarta.annotation.security.RolesAllowed;
 import dev.looplab.platform.lineage.LineageService;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.inject.Inject;
@@ -22,6 +24,7 @@ import java.util.Map;
  * Campaigns for researchers and proposers: list, start, pause, resume and stop them; what a proposer on another
  * machine needs to search one (its view, its lineage as rows, its knowledge summary).
  */
+@RolesAllowed(Role.Names.VIEWER)
 @Path("/api/campaigns")
 @Produces(MediaType.APPLICATION_JSON)
 public class CampaignResource {
@@ -46,6 +49,7 @@ public class CampaignResource {
     }
 
     /** Starts a campaign: 201 with its view, 200 when it already ran that task, 400/409 with the reason otherwise. */
+    @RolesAllowed(Role.Names.ADMIN)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response start(CampaignSpec spec) {
@@ -58,18 +62,21 @@ public class CampaignResource {
         return QuarkusTransaction.requiringNew().call(() -> views.of(find(id)));
     }
 
+    @RolesAllowed(Role.Names.ADMIN)
     @POST
     @Path("/{id}/pause")
     public Response pause(@PathParam("id") String id) {
         return answer(service.pause(id), 200);
     }
 
+    @RolesAllowed(Role.Names.ADMIN)
     @POST
     @Path("/{id}/resume")
     public Response resume(@PathParam("id") String id) {
         return answer(service.resume(id), 200);
     }
 
+    @RolesAllowed(Role.Names.ADMIN)
     @POST
     @Path("/{id}/stop")
     public Response stop(@PathParam("id") String id) {
@@ -96,6 +103,7 @@ public class CampaignResource {
     }
 
     /** Replaces the knowledge summary: a new commit of {@code KNOWLEDGE.md} on {@code refs/heads/knowledge/<id>}. */
+    @RolesAllowed(Role.Names.AGENT)
     @PUT
     @Path("/{id}/knowledge")
     @Consumes({MARKDOWN, MediaType.TEXT_PLAIN})

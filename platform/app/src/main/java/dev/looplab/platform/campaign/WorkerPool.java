@@ -21,6 +21,8 @@ public class WorkerPool {
     private static final Logger LOG = Logger.getLogger(WorkerPool.class);
     static final long CACHE_MS = 10_000;
 
+    @jakarta.inject.Inject
+    dev.looplab.platform.messaging.KafkaAccess kafka;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
     @ConfigProperty(name = "looplab.workers.group", defaultValue = "looplab-workers")
@@ -40,9 +42,9 @@ public class WorkerPool {
         askedAtMs = now;
         try {
             if (admin == null) {
-                admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                admin = Admin.create(kafka.with(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                         AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000,
-                        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 4000));
+                        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 4000)));
             }
             ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all()
                     .get(5, TimeUnit.SECONDS).get(group);

@@ -33,6 +33,8 @@ public class ConsumerLag {
             "looplab-platform", java.util.List.of(Topics.PROPOSALS, Topics.TRIAL_EVENTS),
             "looplab-workers", java.util.List.of(Topics.RUNS));
 
+    @Inject
+    dev.looplab.platform.messaging.KafkaAccess kafka;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
     @Inject
@@ -82,9 +84,9 @@ public class ConsumerLag {
 
     private Admin admin() {
         if (admin == null) {
-            admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+            admin = Admin.create(kafka.with(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                     AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000));
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000)));
         }
         return admin;
     }

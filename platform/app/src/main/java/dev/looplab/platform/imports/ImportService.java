@@ -21,6 +21,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -47,26 +48,99 @@ public class ImportService {
     CampaignRepository campaigns;
     @Inject
     TrialRepository trials;
+    @Inject
+    ImportConfig config;
+    @Inject
+    dev.looplab.platform.config.LooplabConfig looplab;
 
     /**
-     * Imports the source named by the request.
+     * Imports the folder the request names under the configured import root ({@value ImportConfig#ROOT_SETTING}).
      *
      * @throws ImportException naming the input and the fix, for a bad format, path, name or a lineage holding another history
+     * @throws ImportRefusedException when no import root is configured or the path is outside it
      */
-    public synchronized ImportReport importHistory(ImportRequest request) {
+    public ImportReport importHistory(ImportRequest request) {
         if (request == null) {
             throw new ImportException("the import request is empty; send {\"format\": \"arr|autoresearch\","
-                    + " \"path\": \"/folder\", \"lineage\": \"name\"}");
+                    + " \"path\": \"folder under " + ImportConfig.ROOT_SETTING + "\", \"lineage\": \"name\"},"
+                    + " or upload the folder as a zip");
         }
-        ImportFormat format = ImportFormat.parse(request.format());
+        ImportFormat.parse(request.format());
         if (request.path() == null || request.path().isBlank()) {
-            throw new ImportException("path is missing; pass the source folder as an absolute path on the platform's machine");
+            throw new ImportException("path is missing; pass the source folder under " + ImportConfig.ROOT_SETTING
+                    + ", or upload the folder as a zip (looplab import does)");
         }
-        Path source = Path.of(request.path());
-        if (!source.isAbsolute()) {
-            throw new ImportException("path '" + request.path() + "' is relative; pass it as an absolute path on the"
-                    + " platform's machine (looplab import does that for you)");
+        Path source = underRoot(request.path());
+        return run(request, source, source.toString());
+    }
+
+    /**
+     * Imports an uploaded zip of the source folder; the zip is unpacked into a private temporary folder that is
+     * removed afterwards. {@code request.path()} is only the client's name for the source (for re-imports).
+     *
+     * @throws ImportException for a zip that is not one, escapes its folder, or is too big
+     */
+    public ImportReport importUpload(ImportRequest request, InputStream zip) {
+        if (request == null || request.format() == null) {
+            throw new ImportException("the upload names no format; pass ?format=arr|autoresearch&lineage=NAME");
         }
+        ImportFormat.parse(request.format());
+        requireName("lineage", request.lineage());
+        Path folder;
+        try {
+            Path uploads = Files.createDirectories(looplab.home().resolve("import-uploads"));
+            folder = Files.createTempDirectory(uploads, "upload-");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot make a folder for the upload: " + e.getMessage(), e);
+        }
+        try {
+            Path source = Uploads.unzip(zip, folder, config.maxUploadBytes());
+            String name = request.path() != null && !request.path().isBlank() ? request.path()
+                    : "upload of " + request.lineage();
+            return run(request, source, name);
+        } finally {
+            deleteQuietly(folder);
+        }
+    }
+
+    private Path underRoot(String path) {
+        Path root = config.root().orElseThrow(() -> new ImportRefusedException("imports by server path are off:"
+                + " the platform reads no folder of its machine unless " + ImportConfig.ROOT_SETTING + " (env"
+                + " LOOPLAB_IMPORTS_ROOT) names the folder imports may come from; upload the folder instead"
+                + " (looplab import packs and sends it)"));
+        Path realRoot;
+        try {
+            realRoot = root.toRealPath();
+        } catch (IOException e) {
+            throw new ImportRefusedException(ImportConfig.ROOT_SETTING + " is " + root + ", which is not a folder"
+                    + " here; point it at an existing folder");
+        }
+        Path asked = Path.of(path);
+        Path resolved = (asked.isAbsolute() ? asked : realRoot.resolve(asked)).normalize();
+        Path real;
+        try {
+            // links are followed before the check, so none leads out of the root
+            real = resolved.toRealPath();
+        } catch (IOException e) {
+            if (!resolved.startsWith(realRoot)) {
+                throw outside(path, realRoot);
+            }
+            throw new ImportException("import source " + path + " is not a folder on this machine (under "
+                    + ImportConfig.ROOT_SETTING + " " + realRoot + "); pass a folder that exists there");
+        }
+        if (!real.startsWith(realRoot)) {
+            throw outside(path, realRoot);
+        }
+        return real;
+    }
+
+    private static ImportRefusedException outside(String path, Path root) {
+        return new ImportRefusedException("path " + path + " is outside the import root " + root + " ("
+                + ImportConfig.ROOT_SETTING + "); copy the folder under it, or upload it (looplab import does)");
+    }
+
+    private synchronized ImportReport run(ImportRequest request, Path source, String sourceName) {
+        ImportFormat format = ImportFormat.parse(request.format());
         String name = requireName("lineage", request.lineage());
         String campaignId = request.campaign() == null || request.campaign().isBlank() ? name
                 : requireName("campaign", request.campaign());
@@ -77,7 +151,7 @@ public class ImportService {
         boolean existed = Files.isDirectory(repository);
         ImportReport report;
         try (LineageStore store = LineageStore.open(repository)) {
-            report = HistoryImporter.importInto(store, format, source, campaignId, request.tag());
+            report = HistoryImporter.importInto(store, format, source, campaignId, request.options(sourceName));
         } catch (RuntimeException e) {
             if (!existed) {
                 deleteQuietly(repository);
@@ -85,8 +159,8 @@ public class ImportService {
             throw e;
         }
         QuarkusTransaction.requiringNew().run(() -> writeRows(report, name));
-        LOG.infof("imported %d trials of %s %s into lineage %s (%d rows skipped)", report.trials().size(), format,
-                source, name, report.skipped().size());
+        LOG.infof("imported %d trials of %s %s into lineage %s (%d rows recovered, %d skipped)",
+                report.trials().size(), format, sourceName, name, report.recovered().size(), report.skipped().size());
         return report;
     }
 

@@ -1,5 +1,7 @@
 package dev.looplab.platform.lease;
 
+import dev.looplab.platform.security.Role;
+import jakarta.annotation.security.RolesAllowed;
 import dev.looplab.platform.rest.Params;
 
 import dev.looplab.events.LeaseClaim;
@@ -18,6 +20,7 @@ import java.util.Map;
  * Workers claim an attempt before running it (200 with the lease, 409 with the reason to skip it)
  * and hand it back when they stop (200 with the next attempt, queued at once).
  */
+@RolesAllowed(Role.Names.WORKER)
 @Path("/api/trials/{id}/attempts/{attempt}")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)

@@ -1,5 +1,7 @@
 package dev.looplab.platform.metrics;
 
+import dev.looplab.platform.security.Role;
+import jakarta.annotation.security.RolesAllowed;
 import dev.looplab.platform.rest.Params;
 
 import dev.looplab.platform.trial.TrialRepository;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 /** A trial's training curves: which series it has, and each series thinned for plotting. */
+@RolesAllowed(Role.Names.VIEWER)
 @Path("/api/trials/{id}/metrics")
 @Produces(MediaType.APPLICATION_JSON)
 public class MetricResource {

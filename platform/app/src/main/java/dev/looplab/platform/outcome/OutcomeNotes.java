@@ -19,7 +19,7 @@ final class OutcomeNotes {
         return new OutcomeNote(t.id, t.status, t.score, direction(t), t.parentTrialId, t.deltaVsParent,
                 t.deltaVsBest, t.metrics(), t.trainSeconds, t.evalSeconds, t.artifactBytes, t.seed, t.evaluator,
                 t.evaluatorVersion, t.dataSha256, t.worker, t.attempt, artifacts, t.keepRule, t.feedback,
-                t.environment(), null);
+                t.environment(), null, t.testScore);
     }
 
     static RerunNote rerun(Trial t, ReplayVerdict verdict, List<ArtifactRef> artifacts) {

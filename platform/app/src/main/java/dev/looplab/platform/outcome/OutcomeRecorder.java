@@ -130,6 +130,7 @@ public class OutcomeRecorder {
         saveArtifacts(trial, event.artifacts());
         boolean keep = status == TrialStatus.keep;
         if (keep) {
+            trial.recordNewBest(m);
             campaign.bestTrialId = trial.id;
             campaign.bestScore = trial.score;
         }

@@ -1,5 +1,7 @@
 package dev.looplab.platform.proposal;
 
+import dev.looplab.platform.security.Role;
+import jakarta.annotation.security.RolesAllowed;
 import dev.looplab.platform.trial.Trial;
 import dev.looplab.platform.trial.TrialRepository;
 import dev.looplab.events.Proposal;
@@ -18,6 +20,7 @@ import jakarta.ws.rs.core.Response;
 import java.util.UUID;
 
 /** Proposals by HTTP: submit one (same path as Kafka), or ask what became of one. */
+@RolesAllowed(Role.Names.VIEWER)
 @Path("/api/proposals")
 @Produces(MediaType.APPLICATION_JSON)
 public class ProposalResource {
@@ -49,6 +52,7 @@ public class ProposalResource {
     }
 
     /** Accepts a proposal synchronously: 201 with the trial, or 422 with the reason it was refused. */
+    @RolesAllowed(Role.Names.AGENT)
     @POST
     public Response submit(Proposal proposal) {
         if (proposal == null) {

@@ -1,5 +1,7 @@
 package dev.looplab.platform.replay;
 
+import dev.looplab.platform.security.Role;
+import jakarta.annotation.security.RolesAllowed;
 import dev.looplab.platform.trial.TrialRepository;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.inject.Inject;
@@ -11,6 +13,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 /** {@code GET /api/replays/{id}}: a replay and, once it ran, its verdict. */
+@RolesAllowed(Role.Names.VIEWER)
 @Path("/api/replays")
 @Produces(MediaType.APPLICATION_JSON)
 public class ReplayResource {

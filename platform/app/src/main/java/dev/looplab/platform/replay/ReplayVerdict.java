@@ -16,9 +16,13 @@ public record ReplayVerdict(String verdict, String detail) {
     public static final String WITHIN_NOISE = "within_noise";
     public static final String DIFFERS = "differs";
 
-    /** Fingerprint keys that differ between any two runs by design (requested settings, outcome counters). */
+    /**
+     * Fingerprint keys that differ between any two runs by design (requested settings, outcome counters, the
+     * machine's load and what training cost).
+     */
     private static final Set<String> EXPECTED_TO_DIFFER = Set.of("steps_requested", "stop_step_requested", "budget_s",
-            "command");
+            "command", "wall_ceiling_s", "load_avg_1m_start", "load_avg_1m_end", "train_wall_s", "train_cpu_s",
+            "cpu_s_per_step");
 
     /**
      * @param tolerance     largest score difference still called noise

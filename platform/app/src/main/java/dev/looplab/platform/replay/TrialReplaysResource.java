@@ -1,5 +1,7 @@
 package dev.looplab.platform.replay;
 
+import dev.looplab.platform.security.Role;
+import jakarta.annotation.security.RolesAllowed;
 import dev.looplab.platform.trial.TrialRepository;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.inject.Inject;
@@ -15,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 /** {@code POST /api/trials/{id}/replays} queues a replay of the trial; {@code GET} lists its replays. */
+@RolesAllowed(Role.Names.VIEWER)
 @Path("/api/trials/{id}/replays")
 @Produces(MediaType.APPLICATION_JSON)
 public class TrialReplaysResource {
@@ -26,6 +29,7 @@ public class TrialReplaysResource {
     @Inject
     TrialRepository trials;
 
+    @RolesAllowed(Role.Names.ADMIN)
     @POST
     public Response replay(@PathParam("id") String trialId) {
         try {

@@ -1,5 +1,7 @@
 package dev.looplab.platform.task;
 
+import dev.looplab.platform.security.Role;
+import jakarta.annotation.security.RolesAllowed;
 import dev.looplab.evaluation.task.TaskDefinition;
 import dev.looplab.evaluation.task.UnknownTaskException;
 import dev.looplab.platform.lineage.TaskService;
@@ -17,6 +19,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 
 /** The built-in tasks (task.yaml of each recipe folder) as proposers need them. */
+@RolesAllowed(Role.Names.VIEWER)
 @Path("/api/tasks")
 @Produces(MediaType.APPLICATION_JSON)
 public class TaskResource {

@@ -91,6 +91,12 @@ public class Trial {
     /** Which rule decided keep or discard: first, threshold or 2sigma. */
     @Column(name = "keep_rule")
     public String keepRule;
+    /** The score on the task's test slice: only on a trial that became its campaign's best. */
+    @Column(name = "test_score")
+    public Double testScore;
+    /** A would-be best's test score until its confirmation runs decide. */
+    @Column(name = "pending_test_score")
+    public Double pendingTestScore;
     /** What the diff changed, knob by knob (JSON); read it with {@link #knobChanges()}. */
     @Column(name = "knob_changes")
     public String knobChangesJson;
@@ -182,16 +188,30 @@ public class Trial {
     public void awaitConfirmation(Measurement m, int attemptNumber, String workerId, String why) {
         recordMeasurement(TrialStatus.evaluating, m, attemptNumber, workerId, null);
         feedback = join(m.feedback(), why);
+        pendingTestScore = m.testScore();
         recordedAt = null;
     }
 
-    /** The confirmation runs decided: the trial is recorded as {@code verdict} with the sentence that says why. */
+    /**
+     * The confirmation runs decided: the trial is recorded as {@code verdict} with the sentence that says why; a kept
+     * one takes the test score its first run measured, a discarded one keeps none.
+     */
     public void recordConfirmed(TrialStatus verdict, String rule, String reason) {
         status = verdict;
         keepRule = rule;
         feedback = join(feedback, "Verdict: " + reason + ".");
+        testScore = verdict == TrialStatus.keep ? pendingTestScore : null;
+        pendingTestScore = null;
         recordedAt = Instant.now();
         updatedAt = recordedAt;
+    }
+
+    /**
+     * The trial became its campaign's best on one run: it takes that run's test score (null when the task has no
+     * test slice), the only moment a test score is recorded.
+     */
+    public void recordNewBest(Measurement m) {
+        testScore = m.testScore();
     }
 
     /** Every attempt's worker stopped renewing its lease; {@code decidedBy} names who judged it. */

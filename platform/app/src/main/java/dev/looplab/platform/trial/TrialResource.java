@@ -1,5 +1,7 @@
 package dev.looplab.platform.trial;
 
+import dev.looplab.platform.security.Role;
+import jakarta.annotation.security.RolesAllowed;
 import dev.looplab.platform.rest.Params;
 
 import dev.looplab.lineage.NoSuchTrialFileException;
@@ -22,6 +24,7 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 import java.util.List;
 
 /** Trials for the trial browser and for proposers, newest first. */
+@RolesAllowed(Role.Names.VIEWER)
 @Path("/api/trials")
 @Produces(MediaType.APPLICATION_JSON)
 public class TrialResource {

@@ -1,5 +1,7 @@
 package dev.looplab.platform.trial;
 
+import dev.looplab.platform.security.Role;
+import jakarta.annotation.security.RolesAllowed;
 import dev.looplab.trial.TrialStatus;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -10,6 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /** Every trial status and its group, so the browser and other tools take the list from {@link TrialStatus}. */
+@RolesAllowed(Role.Names.VIEWER)
 @Path("/api/statuses")
 @Produces(MediaType.APPLICATION_JSON)
 public class TrialStatusResource {

@@ -6,10 +6,14 @@ import dev.looplab.trial.TrialStatus;
 import java.time.Instant;
 import java.util.List;
 
-/** A trial as the REST API and the UI show it. */
+/**
+ * A trial as the REST API and the UI show it; {@code testScore} (the score on the task's test slice) is there only
+ * for a trial that became its campaign's best.
+ */
 public record TrialView(String id, String proposalId, String campaign, String task, String parentTrialId,
                         String specialist, String surface, String hypothesis, Double expectedDelta,
-                        String commitId, TrialStatus status, String reason, Double score, String direction,
+                        String commitId, TrialStatus status, String reason, Double score, Double testScore,
+                        String direction,
                         Double deltaVsParent, Double deltaVsBest, String feedback, String metricsJson,
                         Double trainSeconds, Double evalSeconds, Long artifactBytes, Integer attempt,
                         String worker, Instant createdAt, Instant recordedAt, List<ArtifactView> artifacts,
@@ -26,7 +30,7 @@ public record TrialView(String id, String proposalId, String campaign, String ta
 
     public static TrialView of(Trial t, List<Artifact> artifacts) {
         return new TrialView(t.id, t.proposalId, t.campaignId, t.task, t.parentTrialId, t.specialist, t.surface,
-                t.hypothesis, t.expectedDelta, t.commitId, t.status, t.reason, t.score, t.direction,
+                t.hypothesis, t.expectedDelta, t.commitId, t.status, t.reason, t.score, t.testScore, t.direction,
                 t.deltaVsParent, t.deltaVsBest, t.feedback, t.metricsJson, t.trainSeconds, t.evalSeconds,
                 t.artifactBytes, t.attempt, t.worker, t.createdAt, t.recordedAt,
                 artifacts.stream().map(ArtifactView::of).toList(),

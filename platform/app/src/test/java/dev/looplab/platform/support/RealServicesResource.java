@@ -20,6 +20,8 @@ public class RealServicesResource implements QuarkusTestResourceLifecycleManager
             Path home = Files.createTempDirectory("looplab-platform-test");
             Map<String, String> config = new HashMap<>(services.endpoints().asQuarkusConfig());
             config.put("looplab.home", home.toString());
+            // imports by path read only under this root; ImportTest writes its sources there
+            config.put("looplab.imports.root", Files.createDirectories(home.resolve("imports")).toString());
             config.put("looplab.recipes-dir", Path.of("../../recipes").toAbsolutePath().normalize().toString());
             config.put("looplab.campaign.id", "platform-test");
             config.put("looplab.campaign.task", "golf-mini");
