@@ -42,7 +42,11 @@ class LooplabServicesTest {
             try (Admin admin = KafkaTopics.admin(endpoints.kafkaBootstrap())) {
                 Map<String, TopicDescription> topics = admin.describeTopics(LooplabServices.TOPICS).allTopicNames().get();
                 assertThat(topics).hasSize(5).containsKey("looplab.dead-letters");
-                assertThat(topics.values()).allSatisfy(t -> assertThat(t.partitions()).hasSize(3));
+                // the run topic has more partitions than workers, so fair dispatch can reach every worker
+                assertThat(topics.values()).allSatisfy(t -> assertThat(t.partitions()).hasSize(
+                        t.name().equals("looplab.runs") ? LooplabServices.RUN_TOPIC_PARTITIONS
+                                : LooplabServices.TOPIC_PARTITIONS));
+                assertThat(topics.get("looplab.runs").partitions()).hasSize(12);
             }
             // and the artifact bucket exists
             MinioClient client = MinioClient.builder().endpoint(endpoints.s3Endpoint()).region(EmbeddedS3.REGION)
