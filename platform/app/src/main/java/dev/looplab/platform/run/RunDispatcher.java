@@ -32,6 +32,8 @@ import java.util.concurrent.TimeUnit;
 public class RunDispatcher {
     private static final Logger LOG = Logger.getLogger(RunDispatcher.class);
     private static final Duration QUIET = Duration.ofSeconds(60);
+    /** How long runs may wait for a first worker before that is a warning (workers join seconds after start). */
+    private static final Duration NO_WORKER_GRACE = Duration.ofSeconds(30);
 
     @Inject
     RunsConfig config;
@@ -54,6 +56,8 @@ public class RunDispatcher {
     private FairDispatcher fair;
     private Thread loop;
     private long lastWarnNanos;
+    /** Since when runs have waited with no worker in the group (-1: not now). */
+    private long noWorkerSinceNanos = -1;
 
     void onStart(@Observes StartupEvent event) {
         if (config.dispatch() == RunsConfig.Dispatch.fair) {
@@ -123,8 +127,18 @@ public class RunDispatcher {
             try {
                 fair.dispatch();
                 if (fair.waiting() > 0 && group.members().isEmpty()) {
-                    quietly("%d run(s) wait for a worker: no worker of group %s owns a partition of %s; they are sent"
-                            + " when one joins", fair.waiting(), workersGroup, Topics.RUNS);
+                    // workers join a few seconds after the platform starts: only a wait past that is worth a warning
+                    long now = System.nanoTime();
+                    if (noWorkerSinceNanos < 0) {
+                        noWorkerSinceNanos = now;
+                    } else if (now - noWorkerSinceNanos > NO_WORKER_GRACE.toNanos()) {
+                        quietly("%d run(s) have waited %d s for a worker: no worker of group %s owns a partition of"
+                                + " %s; they are sent when one joins (is a worker running against this Kafka?)",
+                                fair.waiting(), Duration.ofNanos(now - noWorkerSinceNanos).toSeconds(), workersGroup,
+                                Topics.RUNS);
+                    }
+                } else {
+                    noWorkerSinceNanos = -1;
                 }
             } catch (RuntimeException e) {
                 // the broker may be restarting; the runs stay queued
