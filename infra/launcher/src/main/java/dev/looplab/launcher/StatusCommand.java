@@ -234,8 +234,10 @@ final class StatusCommand {
         List<Metric> deadLetters = all.stream().filter(m -> m.name().contains("dead_letter")).toList();
         out.println(String.format("%-18s%s", "CONSUMER LAG", lag.isEmpty() ? "n/a (no looplab_*lag* metric)"
                 : total(lag) + byLabel(lag, "topic")));
-        out.println(String.format("%-18s%s", "DEAD LETTERS", deadLetters.isEmpty()
-                ? "n/a (no looplab_*dead_letter* metric)" : total(deadLetters) + byApp(deadLetters)));
+        // the counters appear with the first dead letter of a topic: metrics read without one mean none so far
+        out.println(String.format("%-18s%s", "DEAD LETTERS", !deadLetters.isEmpty()
+                ? total(deadLetters) + byApp(deadLetters)
+                : all.isEmpty() ? "n/a (no metrics could be read)" : "0 (none set aside)"));
     }
 
     private void lastError(List<AppEntry> apps) {
