@@ -18,6 +18,9 @@ export function columns(series, axis) {
   return [x, score, best, upper, lower, keep];
 }
 
+/** Tick steps of an axis that counts things (trials, steps): whole numbers only, never 0.2 of a trial. */
+const WHOLE_INCRS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1e3, 2e3, 5e3, 1e4, 2e4, 5e4, 1e5, 2e5, 5e5, 1e6];
+
 export function bestSoFarChart(target, series, axis, width, onPick) {
   const data = columns(series, axis);
   const label = series.direction === 'higher' ? 'score (higher is better)' : 'score (lower is better)';
@@ -26,7 +29,8 @@ export function bestSoFarChart(target, series, axis, width, onPick) {
     title: undefined,
     scales: { x: { time: axis === 'time' } },
     axes: [
-      { label: axis === 'time' ? 'recorded at' : 'trial (in recording order)', stroke: '#3c4043', grid: { stroke: '#eceff1' } },
+      { label: axis === 'time' ? 'recorded at' : 'trial (in recording order)', stroke: '#3c4043', grid: { stroke: '#eceff1' },
+        ...(axis === 'time' ? {} : { incrs: WHOLE_INCRS }) },
       { label, stroke: '#3c4043', grid: { stroke: '#eceff1' }, size: 70 },
     ],
     series: [
@@ -61,7 +65,7 @@ export function curvesChart(target, curves, width, height = 260, xLabel = 'step'
   const opts = {
     width, height,
     scales: { x: { time: false } },
-    axes: [{ label: xLabel, stroke: '#3c4043', grid: { stroke: '#eceff1' } },
+    axes: [{ label: xLabel, stroke: '#3c4043', grid: { stroke: '#eceff1' }, incrs: WHOLE_INCRS },
       { label: yLabel, stroke: '#3c4043', grid: { stroke: '#eceff1' }, size: 70 }],
     series: [{ label: xLabel }, ...curves.map((c, i) => ({
       label: c.label, stroke: palette[i % palette.length], width: i === 0 ? 2 : 1.5, spanGaps: true,
