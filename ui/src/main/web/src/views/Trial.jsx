@@ -68,7 +68,7 @@ export function TrialPage({ trialId, query }) {
         {d.reason && <p class="reason">{d.reason}</p>}
         {d.feedback ? <p class="prose" id="feedback">{d.feedback}</p> : <p class="muted">No feedback yet: the trial is {d.status}.</p>}
         {metrics && Object.keys(metrics).length > 0 && (
-          <table class="grid compact kv"><tbody>{Object.entries(metrics).map(([k, v]) => <tr><th scope="row">{k}</th><td class="num">{typeof v === 'number' ? fmt(v) : String(v)}</td></tr>)}</tbody></table>)}
+          <table class="grid compact kv"><tbody>{Object.entries(metrics).map(([k, v]) => <tr><th scope="row">{k}</th><td class="num">{typeof v === 'number' && !Number.isInteger(v) ? fmt(v) : String(v)}</td></tr>)}</tbody></table>)}
       </Section>
       {d.commitId
         ? <DiffSection trial={d} query={query} best={c?.bestTrialId} />
