@@ -11,6 +11,7 @@ import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.errors.RepositoryNotFoundException;
 import org.eclipse.jgit.lib.AnyObjectId;
+import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.Repository;
@@ -83,8 +84,9 @@ final class ClonedLineage implements AutoCloseable {
             git.fetch().setRemote(source).setCredentialsProvider(credentials)
                     .setRefSpecs(new RefSpec("+refs/heads/*:refs/heads/*"), new RefSpec("+refs/notes/*:refs/notes/*"))
                     .call();
+            pointHeadAtABranch(git.getRepository());
             return new ClonedLineage(git, source, false);
-        } catch (GitAPIException | RuntimeException e) {
+        } catch (GitAPIException | IOException | RuntimeException e) {
             if (git != null) {
                 git.close();
             }
@@ -92,6 +94,17 @@ final class ClonedLineage implements AutoCloseable {
                     + "): check the URL (a platform serves each task's lineage at <platform>/git/<task>.git) and that"
                     + " it answers; a platform that asks for a token reads LOOPLAB_TOKEN, or pass a folder you cloned",
                     e);
+        }
+    }
+
+    /** A fresh repository's HEAD names a branch the lineage lacks, and a clone of it (the trial's checkout) needs one. */
+    private static void pointHeadAtABranch(Repository repo) throws IOException {
+        if (repo.exactRef(Constants.HEAD) != null && repo.exactRef(Constants.HEAD).getObjectId() != null) {
+            return;
+        }
+        List<Ref> branches = repo.getRefDatabase().getRefsByPrefix(Constants.R_HEADS);
+        if (!branches.isEmpty()) {
+            repo.updateRef(Constants.HEAD).link(branches.get(0).getName());
         }
     }
 
