@@ -67,8 +67,8 @@ final class CloneReplayCommand {
                 app.resolve("lib").resolve("boot").resolve("*").toString());
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // plain java.util.logging: the worker's classes run here without Quarkus and its log manager
-                "-Dorg.jboss.logging.provider=jdk",
+                // the log manager the worker's jars expect (without it the JDK's loggers complain), minus Quarkus
+                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
                 "-Dlooplab.root=" + root,
                 "-cp", classpath, MAIN));
         command.addAll(args);

@@ -169,12 +169,14 @@ final class ClonedLineage implements AutoCloseable {
     }
 
     private String unknownTrial(String trialId) throws IOException {
-        List<String> known = new ArrayList<>();
+        // a clone holds a trial's branch twice once it was checked out: origin's and the local one
+        java.util.SortedSet<String> found = new java.util.TreeSet<>();
         for (String prefix : List.of(LineageStore.TRIAL_REFS, CLONED_TRIAL_REFS)) {
             for (Ref r : git.getRepository().getRefDatabase().getRefsByPrefix(prefix)) {
-                known.add(r.getName().substring(prefix.length()));
+                found.add(r.getName().substring(prefix.length()));
             }
         }
+        List<String> known = new ArrayList<>(found);
         if (known.isEmpty()) {
             return "unknown trial '" + trialId + "': " + source + " holds no Looplab trials (no " + LineageStore.TRIAL_REFS
                     + "* or " + CLONED_TRIAL_REFS + "* branches); pass a clone of a Looplab lineage";

@@ -69,9 +69,12 @@ class CloneReplayMainTest {
     }
 
     @Test
-    void anUnknownTrialListsTheRecordedOnes() {
+    void anUnknownTrialListsTheRecordedOnes() throws Exception {
         assertThat(run(List.of("--clone", lineage.toString(), "t99"))).exitsWith(2)
                 .says("unknown trial 't99'", "2 trials (t0, t1)");
+        // a clone has the checked-out trial's branch twice (local and origin's): still two trials
+        Path clone = GolfMiniLineage.plainClone(lineage, tmp.resolve("clone-for-unknown"), true);
+        assertThat(run(List.of("--clone", clone.toString(), "t99"))).exitsWith(2).says("2 trials (t0, t1)");
     }
 
     @Test
