@@ -51,6 +51,7 @@ class SchedulingBenchmarkIT {
 
     private static LooplabServices services;
     private static Path home;
+    private static Path adminToken;
     private static int port;
     private static App platform;
     private static final List<App> workers = new ArrayList<>();
@@ -72,7 +73,11 @@ class SchedulingBenchmarkIT {
         env.put("LOOPLAB_TASK", TASK);
         // every trial of the benchmark is a run of the baseline: the root trial plus TRIALS - 1 noise runs
         env.put("LOOPLAB_NOISE_RUNS", Integer.toString(TRIALS - 1));
+        // as under looplab up: the platform registers this secret as its admin token, the apps call it with the file
+        adminToken = PlatformAccess.ensureAdminToken(home);
+        env.put("LOOPLAB_TOKEN_FILE", adminToken.toString());
         Map<String, String> platformEnv = new HashMap<>(env);
+        platformEnv.put("LOOPLAB_ADMIN_TOKEN_FILE", adminToken.toString());
         platformEnv.put("LOOPLAB_HOME", home.resolve("platform").toString());
         platformEnv.put("LOOPLAB_PORT", Integer.toString(port));
         List<String> jvm = List.of("-XX:+UseSerialGC", "-Xmx512m");

@@ -1,6 +1,7 @@
 package dev.looplab.launcher;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.looplab.access.PlatformToken;
 import dev.looplab.events.Json;
 import dev.looplab.events.OutcomeRecorded;
 import dev.looplab.events.Proposal;
@@ -56,6 +57,7 @@ class WorkerFailoverIT {
 
     private static LooplabServices services;
     private static Path home;
+    private static Path adminToken;
     private static Path root;
     private static int port;
     private static App platform;
@@ -82,7 +84,11 @@ class WorkerFailoverIT {
         env.put("LOOPLAB_LEASES_TTL", "3s");
         env.put("LOOPLAB_LEASES_CHECK_INTERVAL", "500ms");
         env.put("LOOPLAB_KAFKA_SESSION_TIMEOUT_MS", "6000");
+        // as under looplab up: the platform registers this secret as its admin token, the apps call it with the file
+        adminToken = PlatformAccess.ensureAdminToken(home);
+        env.put("LOOPLAB_TOKEN_FILE", adminToken.toString());
         Map<String, String> platformEnv = new HashMap<>(env);
+        platformEnv.put("LOOPLAB_ADMIN_TOKEN_FILE", adminToken.toString());
         platformEnv.put("LOOPLAB_HOME", home.resolve("platform").toString());
         platformEnv.put("LOOPLAB_PORT", Integer.toString(port));
         platform = App.start("platform", jar("platform/app"), platformEnv, home.resolve("logs"), jvm(), port);
@@ -185,6 +191,7 @@ class WorkerFailoverIT {
         Proposal p = new Proposal(Proposal.SCHEMA, UUID.randomUUID().toString(), CAMPAIGN, TASK, "test-specialist",
                 "schedule", parent, "Nap " + napSeconds + " s.", 0.0, NapTask.diff(napSeconds), System.currentTimeMillis());
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url("/api/proposals")))
+                .header("Authorization", PlatformToken.fromFile(adminToken).bearer())
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(Json.write(p)))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
