@@ -15,6 +15,7 @@ import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.jboss.logging.Logger;
 
@@ -36,20 +37,30 @@ public class WorkerBeans {
     @Singleton
     TrialSandbox trialSandbox(WorkerConfig config) {
         WorkerConfig.Worker worker = config.worker();
-        SandboxLimits limits = new SandboxLimits(worker.memoryMib(), worker.processes(), worker.fileSizeMib());
-        if (worker.sandbox() == WorkerConfig.SandboxMode.unsafe) {
+        return trialSandbox(worker.sandbox(), worker.bwrap(),
+                new SandboxLimits(worker.memoryMib(), worker.processes(), worker.fileSizeMib()), worker.devices(),
+                worker.sandboxPaths().orElse(List.of()), worker.python());
+    }
+
+    /**
+     * The sandbox of {@code looplab.worker.sandbox}: bubblewrap with the python's folders and, for a GPU worker, the
+     * NVIDIA device nodes; or unconfined. A worker and a replay from a clone confine trials alike.
+     */
+    public static TrialSandbox trialSandbox(WorkerConfig.SandboxMode mode, Path bwrap, SandboxLimits limits,
+                                            Optional<String> devices, List<Path> sandboxPaths, Path python) {
+        if (mode == WorkerConfig.SandboxMode.unsafe) {
             return new Unconfined(limits);
         }
-        List<Path> devices = List.of();
-        if (worker.devices().filter(d -> !d.isBlank()).isPresent()) {
-            devices = RecipeRuntime.gpuDevices();
-            if (devices.isEmpty()) {
+        List<Path> nodes = List.of();
+        if (devices.filter(d -> !d.isBlank()).isPresent()) {
+            nodes = RecipeRuntime.gpuDevices();
+            if (nodes.isEmpty()) {
                 LOG.warnf("looplab.worker.devices=%s, but /dev has no nvidia* nodes: trials will see no GPU (is the "
-                        + "NVIDIA driver loaded?)", worker.devices().get());
+                        + "NVIDIA driver loaded?)", devices.get());
             }
         }
-        List<Path> extra = new ArrayList<>(worker.sandboxPaths().orElse(List.of()));
-        extra.addAll(RecipeRuntime.interpreterPaths(worker.python()));
-        return new Bubblewrap(worker.bwrap(), limits, RecipeRuntime.readOnlyPaths(extra), devices);
+        List<Path> extra = new ArrayList<>(sandboxPaths);
+        extra.addAll(RecipeRuntime.interpreterPaths(python));
+        return new Bubblewrap(bwrap, limits, RecipeRuntime.readOnlyPaths(extra), nodes);
     }
 }

@@ -15,7 +15,8 @@ import java.util.logging.Handler;
 
 /**
  * The {@code looplab} command line: {@code up} starts Looplab and keeps it running until Ctrl-C or SIGTERM;
- * {@code status} shows how it runs; {@code replay} and {@code import} work through the running platform.
+ * {@code status} shows how it runs; {@code replay} and {@code import} work through the running platform
+ * ({@code replay --clone} runs a trial from a clone of its lineage without one).
  */
 public final class Looplab {
 
@@ -28,7 +29,9 @@ public final class Looplab {
         switch (command) {
             case "up" -> up(root);
             case "status" -> System.exit(StatusCommand.run(System.getenv(), System.out));
-            case "replay" -> System.exit(ReplayCommand.run(args, platformUrl()));
+            case "replay" -> System.exit(List.of(args).contains("--clone")
+                    ? CloneReplayCommand.run(List.of(args).subList(1, args.length), root, System.err)
+                    : ReplayCommand.run(args, platformUrl()));
             case "import" -> System.exit(ImportCommand.run(java.util.List.of(args).subList(1, args.length), System.getenv()));
             case "export" -> System.exit(ExportCommand.run(java.util.List.of(args).subList(1, args.length), System.getenv()));
             case "campaign" -> System.exit(CampaignCommand.run(java.util.List.of(args).subList(1, args.length),
@@ -62,7 +65,8 @@ public final class Looplab {
                   Runs the trial's commit again on a worker with its recorded seed and step count, waits, and
                   prints the verdict: identical, within_noise (with the tolerance) or differs (both scores and
                   what differs in the environment). Talks to LOOPLAB_PLATFORM_URL (http://localhost:8080).
-                """ + ImportCommand.USAGE + "\n\n" + ExportCommand.USAGE + "\n\n" + CampaignCommand.USAGE + "\n\n"
+
+                """ + CloneReplayCommand.USAGE + "\n\n" + ImportCommand.USAGE + "\n\n" + ExportCommand.USAGE + "\n\n" + CampaignCommand.USAGE + "\n\n"
                 + TokenCommand.USAGE);
     }
 

@@ -18,7 +18,7 @@ import java.util.Set;
  * Stores trial files in an S3 bucket content-addressed under {@code sha256/<hex>}, so a file
  * that several trials produce is stored once and its key proves its content.
  */
-public final class ArtifactStore {
+public final class ArtifactStore implements ArtifactSink {
     /** Codes S3 servers answer for a missing object (a HEAD has no body, so SDKs synthesise one). */
     private static final Set<String> MISSING = Set.of("NoSuchKey", "NoSuchObject", "ResourceNotFound");
 
@@ -98,6 +98,7 @@ public final class ArtifactStore {
     }
 
     /** Uploads {@code file} unless an object of the same content already exists; returns its reference. */
+    @Override
     public ArtifactRef put(String name, Path file) {
         try {
             String sha = Sha256.of(file);

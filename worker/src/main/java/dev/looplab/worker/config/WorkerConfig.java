@@ -1,5 +1,7 @@
 package dev.looplab.worker.config;
 
+import dev.looplab.worker.sandbox.SandboxLimits;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -124,18 +126,18 @@ public interface WorkerConfig {
         Path bwrap();
 
         /** Resident memory a trial's processes may hold together, and each one's RLIMIT_DATA; 0 = unlimited. */
-        @WithDefault("4096")
+        @WithDefault("" + SandboxLimits.DEFAULT_MEMORY_MIB)
         long memoryMib();
 
         /**
          * Processes a trial may run at once (a fork bomb is killed past it); where a pids cgroup is possible
          * threads count too, so leave room for the JVM's and PyTorch's thread pools; 0 = unlimited.
          */
-        @WithDefault("1024")
+        @WithDefault("" + SandboxLimits.DEFAULT_PROCESSES)
         int processes();
 
         /** Largest file a trial may write (RLIMIT_FSIZE); 0 = unlimited. */
-        @WithDefault("2048")
+        @WithDefault("" + SandboxLimits.DEFAULT_FILE_SIZE_MIB)
         long fileSizeMib();
 
         /** GPUs this worker owns, as CUDA_VISIBLE_DEVICES (e.g. {@code 0}); one worker per GPU. Unset: CPU only. */

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** Sends {@link TrialEvent}s to {@code looplab.trial-events}, keyed by trial id. */
-public final class TrialEventPublisher implements AutoCloseable {
+public final class TrialEventPublisher implements TrialEvents, AutoCloseable {
     private final KafkaProducer<String, String> producer;
 
     public TrialEventPublisher(String bootstrap, String clientId) {
@@ -40,6 +40,16 @@ public final class TrialEventPublisher implements AutoCloseable {
     /** Sends without waiting; progress events may be lost without harm, the FINISHED one may not. */
     public Future<RecordMetadata> publish(TrialEvent event) {
         return producer.send(new ProducerRecord<>(Topics.TRIAL_EVENTS, event.trialId(), Json.write(event)));
+    }
+
+    @Override
+    public void send(TrialEvent event) {
+        publish(event);
+    }
+
+    @Override
+    public void sendAndAwait(TrialEvent event, Duration timeout) throws InterruptedException {
+        publishAndAwait(event, timeout);
     }
 
     /** Sends a set-aside record to {@code looplab.dead-letters} and waits for the broker. */

@@ -10,7 +10,7 @@ import dev.looplab.trial.TrialStatus;
 import dev.looplab.events.ArtifactRef;
 import dev.looplab.events.RunRequest;
 import dev.looplab.events.TrialEvent;
-import dev.looplab.worker.artifact.ArtifactStore;
+import dev.looplab.worker.artifact.ArtifactSink;
 import dev.looplab.worker.checkout.TrialCheckout;
 import dev.looplab.worker.fingerprint.EnvironmentFingerprint;
 import dev.looplab.worker.fingerprint.LoadAverage;
@@ -85,19 +85,19 @@ public final class TrialRunner {
 
     private final Settings settings;
     private final TaskResolver tasks;
-    private final ArtifactStore artifacts;
-    private final TrialEventPublisher events;
+    private final ArtifactSink artifacts;
+    private final TrialEvents events;
     private final TrainingDataCache data;
     private volatile EnvironmentFingerprint machine;
 
     private final java.util.Optional<dev.looplab.access.PlatformToken> lineageToken;
 
-    public TrialRunner(Settings settings, TaskResolver tasks, ArtifactStore artifacts, TrialEventPublisher events) {
+    public TrialRunner(Settings settings, TaskResolver tasks, ArtifactSink artifacts, TrialEvents events) {
         this(settings, tasks, artifacts, events, java.util.Optional.empty());
     }
 
     /** The same, fetching trial commits with {@code lineageToken} from a platform that asks for one. */
-    public TrialRunner(Settings settings, TaskResolver tasks, ArtifactStore artifacts, TrialEventPublisher events,
+    public TrialRunner(Settings settings, TaskResolver tasks, ArtifactSink artifacts, TrialEvents events,
                        java.util.Optional<dev.looplab.access.PlatformToken> lineageToken) {
         this.lineageToken = lineageToken;
         this.settings = settings;
@@ -115,7 +115,7 @@ public final class TrialRunner {
      */
     public TrialEvent run(RunRequest request) throws InterruptedException {
         WorkDirs dirs = WorkDirs.of(settings.home(), request);
-        events.publish(event(request, TrialEvent.Type.STARTED, "fetching commit " + request.commit(), null, null));
+        events.send(event(request, TrialEvent.Type.STARTED, "fetching commit " + request.commit(), null, null));
         Progress progress = new Progress();
         Measurement measurement;
         List<ArtifactRef> stored = List.of();
@@ -148,7 +148,7 @@ public final class TrialRunner {
     private void publishFinished(TrialEvent finished) throws InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try {
-                events.publishAndAwait(finished, ACK_TIMEOUT);
+                events.sendAndAwait(finished, ACK_TIMEOUT);
                 return;
             } catch (TrialEventPublisher.PublishException e) {
                 if (attempt >= FINISH_ATTEMPTS) {
@@ -203,7 +203,7 @@ public final class TrialRunner {
         TrainingResult trained;
         // points stream to the platform while the recipe trains; they never feed the outcome
         MetricsTail metrics = MetricsTail.start(dirs.metrics(), MetricsTail.Settings.DEFAULT,
-                points -> events.publish(MetricEvents.batch(request.trialId(), request.attempt(),
+                points -> events.send(MetricEvents.batch(request.trialId(), request.attempt(),
                         settings.workerId(), points)));
         progress.loadStart = LoadAverage.oneMinute();
         try (metrics) {
@@ -215,7 +215,7 @@ public final class TrialRunner {
         double budgeted = trained.budgetedSeconds(command.clock());
         progress.trainSeconds = budgeted;
 
-        events.publish(event(request, TrialEvent.Type.EVALUATING,
+        events.send(event(request, TrialEvent.Type.EVALUATING,
                 describe(trained, command) + "; " + metrics.summary().describe(), null, null));
         Measurement measured;
         long evalStarted = System.nanoTime();

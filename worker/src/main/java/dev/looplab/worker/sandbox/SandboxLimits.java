@@ -6,6 +6,11 @@ package dev.looplab.worker.sandbox;
  */
 public record SandboxLimits(long memoryMiB, int processes, long fileSizeMiB) {
 
+    /** A worker's limits unless configured (looplab.worker.memory-mib, processes, file-size-mib). */
+    public static final long DEFAULT_MEMORY_MIB = 4096;
+    public static final int DEFAULT_PROCESSES = 1024;
+    public static final long DEFAULT_FILE_SIZE_MIB = 2048;
+
     /** No limits (trusted commands in tests). */
     public static final SandboxLimits NONE = new SandboxLimits(0, 0, 0);
 

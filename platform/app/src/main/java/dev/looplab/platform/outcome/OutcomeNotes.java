@@ -3,7 +3,7 @@ package dev.looplab.platform.outcome;
 import dev.looplab.events.ArtifactRef;
 import dev.looplab.lineage.note.OutcomeNote;
 import dev.looplab.lineage.note.RerunNote;
-import dev.looplab.platform.replay.ReplayVerdict;
+import dev.looplab.trial.ReplayVerdict;
 import dev.looplab.platform.trial.Trial;
 import dev.looplab.trial.Direction;
 

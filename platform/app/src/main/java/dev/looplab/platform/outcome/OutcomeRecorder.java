@@ -19,7 +19,7 @@ import dev.looplab.platform.lineage.TaskService;
 import dev.looplab.platform.messaging.LiveUpdates;
 import dev.looplab.platform.messaging.Publisher;
 import dev.looplab.platform.replay.ReplayService;
-import dev.looplab.platform.replay.ReplayVerdict;
+import dev.looplab.trial.ReplayVerdict;
 import dev.looplab.platform.run.RunScheduler;
 import dev.looplab.platform.trial.Trial;
 import dev.looplab.platform.trial.TrialRepository;

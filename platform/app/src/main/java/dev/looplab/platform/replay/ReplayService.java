@@ -1,5 +1,7 @@
 package dev.looplab.platform.replay;
 
+import dev.looplab.trial.ReplayPlan;
+import dev.looplab.trial.ReplayVerdict;
 import dev.looplab.trial.TrialStatus;
 
 import dev.looplab.evaluation.KeepRule;
@@ -18,8 +20,6 @@ import jakarta.ws.rs.NotFoundException;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
-import java.util.Locale;
-import java.util.Map;
 
 /**
  * Runs a trial's commit again with what it recorded (seed, step count, budget) and judges the new
@@ -28,8 +28,6 @@ import java.util.Map;
 @ApplicationScoped
 public class ReplayService {
     private static final Logger LOG = Logger.getLogger(ReplayService.class);
-    /** A replay with a fixed step count gets this much more time, so a slower moment does not cut it short. */
-    static final int FIXED_STEP_BUDGET_FACTOR = 2;
 
     @Inject
     TrialRepository trials;
@@ -65,9 +63,7 @@ public class ReplayService {
             throw new ReplayRefusedException("trial " + original.id + " has not finished (status " + original.status
                     + "): replay it once it has an outcome");
         }
-        Map<String, String> env = original.environment();
-        int planned = intValue(env.get("planned_steps"));
-        int trained = intValue(env.get("train_steps"));
+        ReplayPlan plan = ReplayPlan.of(original.environment(), original.trainBudgetSeconds);
         Trial t = new Trial();
         t.id = trials.nextTrialId();
         t.campaignId = original.campaignId;
@@ -79,20 +75,12 @@ public class ReplayService {
         t.parentTrialId = original.id;
         t.commitId = original.commitId;
         t.seed = original.seed;
-        Integer budget = original.trainBudgetSeconds;
-        if (planned > 0) {
-            t.requestedSteps = planned;
-            t.requestedStopStep = trained > 0 && trained < planned ? trained : null;
-            budget = budget == null ? null : budget * FIXED_STEP_BUDGET_FACTOR;
+        if (plan.fixedSteps()) {
+            t.requestedSteps = plan.steps();
+            t.requestedStopStep = plan.stopStep() > 0 ? plan.stopStep() : null;
         }
-        t.trainBudgetSeconds = budget;
-        t.hypothesis = planned > 0
-                ? String.format(Locale.ROOT, "Replay of trial %s: commit %s, seed %s, exactly %d steps%s",
-                original.id, abbreviate(original.commitId), original.seed, trained > 0 ? Math.min(planned, trained) : planned,
-                trained > 0 && trained < planned ? " of a " + planned + "-step schedule" : "")
-                : String.format(Locale.ROOT, "Replay of trial %s: commit %s, seed %s, the same %s s budget (the original"
-                + " recorded no step count, so expect noise rather than identical bits)", original.id,
-                abbreviate(original.commitId), original.seed, original.trainBudgetSeconds);
+        t.trainBudgetSeconds = plan.budgetSeconds();
+        t.hypothesis = plan.describe(original.id, original.commitId, original.seed, original.trainBudgetSeconds);
         t.status = TrialStatus.queued;
         trials.persist(t);
         Replay r = new Replay();
@@ -117,13 +105,12 @@ public class ReplayService {
         Campaign campaign = campaigns.findById(original.campaignId);
         KeepRule.NoiseFloor noise = campaign == null ? null : noiseFloors.noiseFloor(campaign);
         double threshold = tasks.find(original.task).keepThreshold();
-        double tolerance = noise != null ? Math.max(threshold, 2 * noise.sigma()) : threshold;
-        String rule = noise != null
-                ? String.format(Locale.ROOT, "max(task threshold %.4g, 2 sigma %.4g of %d baseline runs)", threshold,
-                2 * noise.sigma(), noise.runs())
-                : String.format(Locale.ROOT, "task threshold %.4g; the noise floor is not measured yet", threshold);
+        ReplayVerdict.Tolerance rule = noise != null
+                ? ReplayVerdict.Tolerance.of(threshold, noise.sigma(), noise.runs() + " baseline runs")
+                : ReplayVerdict.Tolerance.of(threshold);
+        double tolerance = rule.value();
         ReplayVerdict verdict = ReplayVerdict.decide(original.status, original.score, replayTrial.status,
-                replayTrial.score, tolerance, rule, original.environment(), replayTrial.environment());
+                replayTrial.score, rule, original.environment(), replayTrial.environment());
         r.verdict = verdict.verdict();
         r.detail = verdict.detail();
         r.tolerance = tolerance;
@@ -132,18 +119,6 @@ public class ReplayService {
         r.decidedAt = Instant.now();
         LOG.infof("replay %s of trial %s: %s (%s)", replayTrial.id, original.id, r.verdict, r.detail);
         return verdict;
-    }
-
-    private static int intValue(String text) {
-        try {
-            return text == null ? 0 : Integer.parseInt(text.trim());
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
-    private static String abbreviate(String commit) {
-        return commit.length() > 12 ? commit.substring(0, 12) : commit;
     }
 
     /** A replay that cannot be run; the message says why and what to do. */

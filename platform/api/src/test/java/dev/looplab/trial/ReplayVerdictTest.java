@@ -1,6 +1,5 @@
-package dev.looplab.platform.replay;
+package dev.looplab.trial;
 
-import dev.looplab.trial.TrialStatus;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;

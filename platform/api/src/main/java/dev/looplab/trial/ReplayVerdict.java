@@ -1,6 +1,5 @@
-package dev.looplab.platform.replay;
+package dev.looplab.trial;
 
-import dev.looplab.trial.TrialStatus;
 
 import java.util.Locale;
 import java.util.Map;
@@ -23,6 +22,33 @@ public record ReplayVerdict(String verdict, String detail) {
     private static final Set<String> EXPECTED_TO_DIFFER = Set.of("steps_requested", "stop_step_requested", "budget_s",
             "command", "wall_ceiling_s", "load_avg_1m_start", "load_avg_1m_end", "train_wall_s", "train_cpu_s",
             "cpu_s_per_step");
+
+    /**
+     * The largest score difference a replay may show and still be noise: max(task threshold, 2 sigma of the runs
+     * that measured the noise floor), or the threshold alone while no floor is measured; {@code rule} says which.
+     */
+    public record Tolerance(double value, String rule) {
+
+        /** The task's threshold alone: the noise floor is not measured yet. */
+        public static Tolerance of(double threshold) {
+            return new Tolerance(threshold, String.format(Locale.ROOT,
+                    "task threshold %.4g; the noise floor is not measured yet", threshold));
+        }
+
+        /** max(threshold, 2 sigma), naming the runs sigma was measured over (e.g. "3 baseline runs"). */
+        public static Tolerance of(double threshold, double sigma, String measuredOver) {
+            return new Tolerance(Math.max(threshold, 2 * sigma), String.format(Locale.ROOT,
+                    "max(task threshold %.4g, 2 sigma %.4g of %s)", threshold, 2 * sigma, measuredOver));
+        }
+    }
+
+    /** The same, with the tolerance and its rule in one. */
+    public static ReplayVerdict decide(TrialStatus originalStatus, Double originalScore, TrialStatus replayStatus,
+                                       Double replayScore, Tolerance tolerance, Map<String, String> originalEnv,
+                                       Map<String, String> replayEnv) {
+        return decide(originalStatus, originalScore, replayStatus, replayScore, tolerance.value(), tolerance.rule(),
+                originalEnv, replayEnv);
+    }
 
     /**
      * @param tolerance     largest score difference still called noise
