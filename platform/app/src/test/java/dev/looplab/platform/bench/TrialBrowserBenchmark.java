@@ -142,7 +142,7 @@ class TrialBrowserBenchmark {
     /** First useful paint of each view and the tree's frame times, cold (new profile) then warm. */
     private String browser() throws Exception {
         StringBuilder out = new StringBuilder("In Chromium (headless, 1,280 x 1,000), performance marks the views set"
-                + " when their data is drawn, from navigation start:\n\n| view | cold | warm (median of 5) |\n|---|---|---|\n");
+                + " when their data is drawn, from navigation start:\n\n| view | cold | warm (median of 5) | warm range |\n|---|---|---|---|\n");
         WebDriver driver = chromium();
         StringBuilder timeline = new StringBuilder();
         try {
@@ -156,7 +156,8 @@ class TrialBrowserBenchmark {
                 for (int i = 0; i < warm.length; i++) {
                     warm[i] = paint(driver, view[1], view[2]);
                 }
-                out.append(String.format(Locale.ROOT, "| %s | %.0f ms | %.0f ms |%n", view[0], cold, percentile(warm, 50)));
+                out.append(String.format(Locale.ROOT, "| %s | %.0f ms | %.0f ms | %.0f-%.0f ms |%n", view[0], cold,
+                        percentile(warm, 50), Arrays.stream(warm).min().orElse(0), Arrays.stream(warm).max().orElse(0)));
                 timeline.append("- ").append(view[0]).append(": ").append(timeline(driver)).append('\n');
             }
             out.append("\nWhere the last warm load's time went (ms from navigation start; API requests as start-end):\n\n")
