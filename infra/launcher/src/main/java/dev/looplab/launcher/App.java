@@ -1,5 +1,7 @@
 package dev.looplab.launcher;
 
+import dev.looplab.runtime.ParentWatch;
+
 import dev.looplab.infra.OwnSession;
 
 import java.io.IOException;
@@ -35,7 +37,11 @@ final class App implements AutoCloseable {
             command.addAll(jvmArgs);
             command.add("-jar");
             command.add(quarkusRunJar.toString());
-            return new Spec(name, List.copyOf(command), Map.copyOf(env), logDir.resolve(name + ".log"), port);
+            // the app stops when the launcher is gone, even killed with SIGKILL: no orphan holds its port and data
+            // (a caller's env may name another parent)
+            Map<String, String> withParent = new java.util.HashMap<>(env);
+            withParent.putIfAbsent(ParentWatch.PARENT_PID_ENV, Long.toString(ProcessHandle.current().pid()));
+            return new Spec(name, List.copyOf(command), Map.copyOf(withParent), logDir.resolve(name + ".log"), port);
         }
 
         /** The same app on another port. */

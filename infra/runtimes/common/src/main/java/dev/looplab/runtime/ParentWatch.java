@@ -20,7 +20,21 @@ public final class ParentWatch {
      * when it is not running; {@code server} names what stops in the message ("the broker").
      */
     public static void exitWhenParentDies(String server) {
-        String pid = System.getProperty(PARENT_PID_PROPERTY);
+        exitWhenParentDies(server, System.getProperty(PARENT_PID_PROPERTY));
+    }
+
+    /**
+     * The same for a Quarkus app, whose configuration refuses unknown {@code looplab.*} system properties: the
+     * launcher names its pid in the environment variable {@link #PARENT_PID_ENV}.
+     */
+    public static void exitWhenLauncherDies(String app) {
+        exitWhenParentDies(app, System.getenv(PARENT_PID_ENV));
+    }
+
+    /** Environment variable by which a launcher names its pid to the apps it starts. */
+    public static final String PARENT_PID_ENV = "LOOPLAB_LAUNCHER_PID";
+
+    private static void exitWhenParentDies(String server, String pid) {
         if (pid == null || pid.isBlank()) {
             return;
         }

@@ -139,6 +139,17 @@ public class OutcomeRecorder {
         store.putOutcomeNote(trial.id, OutcomeNotes.of(trial, event.artifacts()).render());
         if (keep) {
             store.moveBest(campaign.id, trial.id);
+            if (Trial.KIND_ROOT.equals(trial.kind)) {
+                // campaigns opened on this task while its baseline trained share the root: it is their best too
+                for (Campaign other : campaigns.list("rootTrialId = ?1 and bestTrialId is null and id <> ?2",
+                        trial.id, campaign.id)) {
+                    other.bestTrialId = trial.id;
+                    other.bestScore = trial.score;
+                    store.moveBest(other.id, trial.id);
+                    LOG.infof("campaign %s shares root trial %s: its baseline %s is the campaign's best", other.id,
+                            trial.id, trial.score);
+                }
+            }
         }
         LOG.infof("trial %s recorded: %s score=%s", trial.id, status, trial.score);
         return new Recorded(announcement(trial, campaign), true, noiseRuns.forNewFingerprint(campaign, trial));

@@ -66,10 +66,19 @@ class ConfirmBeforeKeepTest {
         String root = given().get("/api/campaigns/" + CAMPAIGN).then().statusCode(200).extract().path("rootTrialId");
         List<String> noise = given().get("/api/trials?campaign=" + CAMPAIGN).then().extract().jsonPath()
                 .getList("findAll { it.kind == 'noise' }.id");
+        // and a second campaign on the task, opened while the shared baseline still trains
+        String second = "shares-root-" + UUID.randomUUID();
+        given().contentType("application/json").body(Map.of("campaign", second, "task", TASK, "team", "random"))
+                .post("/api/campaigns").then().statusCode(201).body("rootTrialId", org.hamcrest.Matchers.equalTo(root))
+                .body("bestTrialId", org.hamcrest.Matchers.nullValue());
         finish(root, 4.00);
         finish(noise.get(0), 3.95);
         finish(noise.get(1), 4.05);
         await().atMost(Duration.ofSeconds(30)).until(() -> "keep".equals(status(root)));
+        // then the baseline is the best of both campaigns (without it the second one never proposed)
+        assertThat(given().get("/api/campaigns/" + second).then().extract().<String>path("bestTrialId")).isEqualTo(root);
+        assertThat(lineage.store(TASK).bestTrial(second)).contains(root);
+        given().post("/api/campaigns/" + second + "/stop").then().statusCode(200);
 
         // when: a candidate's first run scores 3.80 (0.20 better: it would be kept on one run)...
         String lucky = propose(root);
