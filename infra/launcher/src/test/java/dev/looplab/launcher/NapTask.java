@@ -13,7 +13,8 @@ import java.nio.file.Path;
  */
 final class NapTask {
     static final String TASK = "golf-mini";
-    private static final String NAP_LINE = "static final int NAP_S = %d; // @knob surface=schedule range=[1,60]\n";
+    private static final String NAP_LINE = "static final int NAP_S = %d; // @knob surface=schedule range=[1,%d]\n";
+    private static final int MAX_NAP_S = 60;
     private static final int ROOT_NAP_S = 8;
 
     private NapTask() {
@@ -30,6 +31,16 @@ final class NapTask {
      */
     static Path writeScored(Path recipes) throws IOException {
         return write(recipes, "exit-code");
+    }
+
+    /**
+     * Like {@link #writeScored(Path)}, with a root that naps {@code rootNapSeconds} and a knob a proposer may move
+     * only up to {@code maxNapSeconds}, for a short campaign driven by the real proposer.
+     */
+    static Path writeScored(Path recipes, int rootNapSeconds, int maxNapSeconds) throws IOException {
+        write(recipes, "exit-code");
+        Files.writeString(recipes.resolve(TASK).resolve("Nap.java"), source(rootNapSeconds, maxNapSeconds));
+        return recipes;
     }
 
     private static Path write(Path recipes, String evaluator) throws IOException {
@@ -58,6 +69,10 @@ final class NapTask {
     }
 
     private static String source(int napSeconds) {
-        return "class Nap {\n    " + NAP_LINE.formatted(napSeconds) + "}\n";
+        return source(napSeconds, MAX_NAP_S);
+    }
+
+    private static String source(int napSeconds, int maxNapSeconds) {
+        return "class Nap {\n    " + NAP_LINE.formatted(napSeconds, maxNapSeconds) + "}\n";
     }
 }
