@@ -64,7 +64,7 @@ public class WorkerLifecycle {
         WorkerServices services = WorkerServices.resolve(config, () -> ServiceAccessClient.fetch(
                 config.platform().url().orElseThrow(), token, ServiceAccessClient.Joiner.WORKER,
                 config.platform().joinTimeout()));
-        LOG.infof("Kafka and S3 from %s: %s", services.source(), services);
+        LOG.infof("Kafka and S3: %s", services);
         artifacts = ArtifactStore.connect(services.s3Endpoint(), services.s3AccessKey(), services.s3SecretKey(),
                 services.s3Region(), services.s3Bucket(), config.s3().partSizeMib() * 1024L * 1024L);
         try {

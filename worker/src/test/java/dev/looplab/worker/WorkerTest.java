@@ -156,8 +156,8 @@ class WorkerTest {
                 .region("us-east-1").build();
         for (ArtifactRef artifact : finished.artifacts()) {
             assertThat(artifact.key()).isEqualTo("sha256/" + artifact.sha256());
-            long size = s3.statObject(StatObjectArgs.builder().bucket(config.s3().bucket().orElseThrow()).object(artifact.key())
-                    .build()).size();
+            long size = s3.statObject(StatObjectArgs.builder().bucket(config.s3().bucket().orElseThrow())
+                    .object(artifact.key()).build()).size();
             assertThat(size).as(artifact.name()).isEqualTo(artifact.sizeBytes());
             try (InputStream in = s3.getObject(GetObjectArgs.builder().bucket(config.s3().bucket().orElseThrow())
                     .object(artifact.key()).build())) {

@@ -164,7 +164,8 @@ class DeployFilesTest {
                     assertThat(secrets).as(name + " reads no other app's token").doesNotContain("looplab-tokens");
                     // it joins with the platform's URL and its token: the services' credentials stay with the platform
                     assertThat(secrets).as(name + " reads no service credentials").doesNotContain("looplab-secrets");
-                    assertThat(list(container, "env")).as(name).anyMatch(e -> "LOOPLAB_PLATFORM_URL".equals(e.get("name"))
+                    assertThat(list(container, "env")).as(name)
+                            .anyMatch(e -> "LOOPLAB_PLATFORM_URL".equals(e.get("name"))
                             && "http://looplab-platform:8080".equals(e.get("value")));
                     assertThat(token).as(name + " sends a token").isNotNull();
                     assertThat(map(map(token, "valueFrom"), "secretKeyRef").get("key")).as(name)

@@ -32,7 +32,7 @@ class ServiceAccessClientTest {
         }
     }
 
-    /** A stand-in platform answering {@code status} and {@code body}; the Authorization header it saw goes to {@code seen}. */
+    /** A stand-in platform answering {@code status} and {@code body}; the Authorization it saw goes to {@code seen}. */
     private String platform(int status, String body, AtomicReference<String> seen) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/api/join/", exchange -> {

@@ -46,7 +46,8 @@ public record WorkerServices(String kafkaBootstrap, KafkaCredentials kafkaLogin,
         ServiceAccess.S3 store = access.s3();
         if (store == null && (endpoint.isEmpty() || accessKey.isEmpty())) {
             throw new IllegalStateException("the platform at " + config.platform().url().get() + " gave no S3"
-                    + " settings: give the worker LOOPLAB_S3_ENDPOINT, LOOPLAB_S3_ACCESS_KEY and LOOPLAB_S3_SECRET_KEY");
+                    + " settings: give the worker LOOPLAB_S3_ENDPOINT, LOOPLAB_S3_ACCESS_KEY and"
+                    + " LOOPLAB_S3_SECRET_KEY");
         }
         // a worker with its own Kafka address or user logs in as it is told; otherwise as the platform says
         boolean ownKafka = bootstrap.isPresent() || given(kafka.username()).isPresent()
