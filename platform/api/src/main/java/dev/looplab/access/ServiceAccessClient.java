@@ -51,9 +51,12 @@ public final class ServiceAccessClient {
      */
     public static ServiceAccess fetch(String platformUrl, Optional<PlatformToken> token, Joiner joiner,
                                       Duration patience) {
-        String base = platformUrl.endsWith("/") ? platformUrl.substring(0, platformUrl.length() - 1) : platformUrl;
+        String base = platformUrl.strip().replaceAll("/+$", "");
         URI uri;
         try {
+            if (!base.startsWith("http://") && !base.startsWith("https://")) {
+                throw new IllegalArgumentException("not http(s)");
+            }
             uri = URI.create(base + joiner.path);
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("LOOPLAB_PLATFORM_URL '" + platformUrl + "' is not a URL: give one like"
