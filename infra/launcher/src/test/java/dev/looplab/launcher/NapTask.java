@@ -39,7 +39,11 @@ final class NapTask {
      */
     static Path writeScored(Path recipes, int rootNapSeconds, int maxNapSeconds) throws IOException {
         write(recipes, "exit-code");
-        Files.writeString(recipes.resolve(TASK).resolve("Nap.java"), source(rootNapSeconds, maxNapSeconds));
+        Path task = recipes.resolve(TASK);
+        Files.writeString(task.resolve("Nap.java"), source(rootNapSeconds, maxNapSeconds));
+        // the proposer reads a task's knobs from its entry file, and drives no task without one
+        Path yaml = task.resolve("task.yaml");
+        Files.writeString(yaml, Files.readString(yaml).replace("runtime: process\n", "runtime: process\nentry: Nap.java\n"));
         return recipes;
     }
 
