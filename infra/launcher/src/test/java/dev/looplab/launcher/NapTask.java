@@ -13,8 +13,7 @@ import java.nio.file.Path;
  */
 final class NapTask {
     static final String TASK = "golf-mini";
-    private static final String NAP_LINE = "static final int NAP_S = %d; // @knob surface=schedule range=[1,%d]\n";
-    private static final int MAX_NAP_S = 60;
+    private static final String NAP_LINE = "static final int NAP_S = %d; // @knob surface=schedule range=[1,60]\n";
     private static final int ROOT_NAP_S = 8;
 
     private NapTask() {
@@ -34,16 +33,23 @@ final class NapTask {
     }
 
     /**
-     * Like {@link #writeScored(Path)}, with a root that naps {@code rootNapSeconds} and a knob a proposer may move
-     * only up to {@code maxNapSeconds}, for a short campaign driven by the real proposer.
+     * Like {@link #writeScored(Path)}, for a short campaign driven by the real proposer: {@code Nap.java} is the
+     * task's entry (the proposer drives no task without one) and holds three knobs of 1 to 3 s, each at 2, whose
+     * sum is the nap, so the schedule specialist has six one-step edits to try from the root (with every score
+     * 0.0 there is never a new best to move from).
      */
-    static Path writeScored(Path recipes, int rootNapSeconds, int maxNapSeconds) throws IOException {
+    static Path writeForProposer(Path recipes) throws IOException {
         write(recipes, "exit-code");
         Path task = recipes.resolve(TASK);
-        Files.writeString(task.resolve("Nap.java"), source(rootNapSeconds, maxNapSeconds));
-        // the proposer reads a task's knobs from its entry file, and drives no task without one
+        Files.writeString(task.resolve("Nap.java"), "class Nap {\n"
+                + "    static final int NAP_S = 2; // @knob surface=schedule range=[1,3]\n"
+                + "    static final int WARMUP_S = 2; // @knob surface=schedule range=[1,3]\n"
+                + "    static final int COOLDOWN_S = 2; // @knob surface=schedule range=[1,3]\n"
+                + "}\n");
         Path yaml = task.resolve("task.yaml");
-        Files.writeString(yaml, Files.readString(yaml).replace("runtime: process\n", "runtime: process\nentry: Nap.java\n"));
+        Files.writeString(yaml, Files.readString(yaml)
+                .replace("runtime: process\n", "runtime: process\nentry: Nap.java\n")
+                .replace("schedule: [NAP_S]", "schedule: [NAP_S, WARMUP_S, COOLDOWN_S]"));
         return recipes;
     }
 
@@ -73,10 +79,6 @@ final class NapTask {
     }
 
     private static String source(int napSeconds) {
-        return source(napSeconds, MAX_NAP_S);
-    }
-
-    private static String source(int napSeconds, int maxNapSeconds) {
-        return "class Nap {\n    " + NAP_LINE.formatted(napSeconds, maxNapSeconds) + "}\n";
+        return "class Nap {\n    " + NAP_LINE.formatted(napSeconds) + "}\n";
     }
 }

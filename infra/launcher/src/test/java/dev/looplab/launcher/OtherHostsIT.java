@@ -46,7 +46,7 @@ import static org.awaitility.Awaitility.await;
  */
 class OtherHostsIT {
     private static final String CAMPAIGN = "other-hosts";
-    private static final int MAX_TRIALS = 6;
+    private static final int MAX_TRIALS = 4;
     private static final int NOISE_RUNS = 2;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,7 +63,7 @@ class OtherHostsIT {
     static void startServicesThenPlatformThenWorkersAndProposer() throws Exception {
         Path root = Path.of(System.getProperty("looplab.root", "../..")).toAbsolutePath().normalize();
         home = Files.createTempDirectory("looplab-other-hosts");
-        Path recipes = NapTask.writeScored(home.resolve("recipes"), 2, 3);
+        Path recipes = NapTask.writeForProposer(home.resolve("recipes"));
         services = LooplabServices.forTests();
         port = LocalPorts.free();
 
