@@ -21,7 +21,47 @@ function setConnected(on) {
   for (const fn of stateListeners) fn(on);
 }
 
+/** How long a hidden tab keeps its stream: browsers allow six connections per host over HTTP/1.1, so a few
+ * background tabs (or pages kept in the back-forward cache) holding streams would stall every new page's requests. */
+const HIDDEN_GRACE_MS = 30_000;
+let hiddenTimer = null;
+let wanted = false;
+
+/** Every view reloads what it shows: the stream was closed a while, so changes may have been missed. */
+function resync() {
+  const changes = [];
+  changes.resync = true;
+  for (const fn of listeners) {
+    try { fn(changes); } catch (e) { console.error(e); }
+  }
+}
+
+function close() {
+  if (!source) return;
+  source.close();
+  source = null;
+  setConnected(false);
+}
+
 export function startLive() {
+  if (wanted) return;
+  wanted = true;
+  open();
+  // the page leaves (or enters the back-forward cache): give its connection back at once
+  window.addEventListener('pagehide', close);
+  window.addEventListener('pageshow', (e) => { if (e.persisted && !source) { open(); resync(); } });
+  document.addEventListener('visibilitychange', () => {
+    clearTimeout(hiddenTimer);
+    if (document.visibilityState === 'hidden') {
+      hiddenTimer = setTimeout(close, HIDDEN_GRACE_MS);
+    } else if (!source) {
+      open();
+      resync();
+    }
+  });
+}
+
+function open() {
   if (source) return;
   source = new EventSource('/api/trials/stream');
   source.onopen = () => setConnected(true);
@@ -35,7 +75,10 @@ export function startLive() {
   };
 }
 
-/** Calls fn(changes) with each batch of [{trialId, status, atMs}]; returns the unsubscribe function. */
+/**
+ * Calls fn(changes) with each batch of [{trialId, status, atMs}]; returns the unsubscribe function. A batch with
+ * {@code resync} set (and no entries) means the stream was closed a while: reload everything shown.
+ */
 export function onTrialChanges(fn) {
   listeners.add(fn);
   return () => listeners.delete(fn);

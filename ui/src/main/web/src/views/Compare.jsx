@@ -17,7 +17,7 @@ export function Compare({ ids }) {
       getJson(`/api/trials/${enc(id)}/recipe`).catch(() => null)]);
     return { trial, knobs: recipe ? knobsOf(recipe.files) : {} };
   })), [ids.join(',')]);
-  useLive((changes) => { if (changes.some((c) => ids.includes(c.trialId))) load.reload(); }, [ids.join(',')]);
+  useLive((changes) => { if (changes.resync || changes.some((c) => ids.includes(c.trialId))) load.reload(); }, [ids.join(',')]);
   const rows = load.data || [];
   const knobNames = [...new Set(rows.flatMap((r) => Object.keys(r.knobs)))].sort();
   const differs = (k) => new Set(rows.map((r) => r.knobs[k] ?? '')).size > 1;

@@ -16,8 +16,8 @@ export function TrialPage({ trialId, query }) {
   const campaign = useLoad(async () => (trial.data ? getJson(`/api/campaigns/${enc(trial.data.campaign)}`) : null), [trial.data?.campaign]);
   useLive((changes) => {
     const ids = new Set(changes.map((c) => c.trialId));
-    if (ids.has(trialId)) trial.reload();
-    if (replays.data && (replays.data.some((r) => ids.has(r.replayTrialId)))) replays.reload();
+    if (changes.resync || ids.has(trialId)) trial.reload();
+    if (replays.data && (changes.resync || replays.data.some((r) => ids.has(r.replayTrialId)))) replays.reload();
   }, [trialId, replays.data]);
   const [picked, setPicked] = useState(compareIds());
   useEffect(() => onCompareChange(setPicked), []);

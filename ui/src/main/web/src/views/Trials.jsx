@@ -41,6 +41,7 @@ export function Trials({ campaign, query }) {
   useLive(async (changes) => {
     const data = page.data;
     if (!data) return;
+    if (changes.resync) { page.reload(); return; }
     const ids = changes.map((c) => c.trialId);
     const { page: _p, size: _s, sort: _o, ...only } = filter;
     const fresh = await getJson(`${base}/trials${qs({ ...only, ids: ids.join(','), size: 500 })}`);

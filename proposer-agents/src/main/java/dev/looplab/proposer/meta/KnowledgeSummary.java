@@ -37,7 +37,8 @@ public final class KnowledgeSummary {
         long keeps = recorded.stream().filter(o -> o.status() == TrialStatus.keep).count();
         md.append("# Knowledge of campaign ").append(campaign.campaign()).append(" (").append(campaign.task())
                 .append(")\n\n");
-        md.append(String.format(Locale.ROOT, "%d trials recorded, %d kept, %d in flight. Best %s (trial %s)",
+        md.append(String.format(Locale.ROOT, "%d proposals recorded (the baseline and noise runs aside), %d kept,"
+                + " %d in flight. Best %s (trial %s)",
                 recorded.size(), keeps, proposals.size() - recorded.size(), num(campaign.bestScore()),
                 campaign.bestTrialId()));
         if (campaign.baselineScore() != null && campaign.bestScore() != null && campaign.baselineScore() != 0) {

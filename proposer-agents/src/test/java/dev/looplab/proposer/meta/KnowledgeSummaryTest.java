@@ -37,7 +37,7 @@ class KnowledgeSummaryTest {
 
         // then each section says its part
         assertThat(md).startsWith("# Knowledge of campaign c1 (golf-mini)")
-                .contains("4 trials recorded, 1 kept, 1 in flight")
+                .contains("4 proposals recorded (the baseline and noise runs aside), 1 kept, 1 in flight")
                 .contains("- trial 1 (optimizer-specialist): LR 1e-2 -> 1.4e-2, gain 0.05")
                 .contains("| loop | 2 | 0 | 2 |")
                 .contains("- MEAN_LOOPS: up 2x (0 kept, 2 failed)")

@@ -22,8 +22,8 @@ import java.util.List;
 @ApplicationScoped
 class BrowseQueries {
     static final int FEEDBACK_CHARS = 300;
-    /** The text that the {@code q} filter searches: hypothesis and feedback, in the GIN index's exact form. */
-    static final String SEARCH_TEXT = "to_tsvector('simple', coalesce(hypothesis, '') || ' ' || coalesce(feedback, ''))";
+    /** The text that the {@code q} filter searches: hypothesis and feedback as a stored, GIN-indexed tsvector (V23). */
+    static final String SEARCH_TEXT = "search_text";
     private static final String ROW_COLUMNS = "id, parent_trial_id, specialist, surface, kind, status, score,"
             + " test_score, direction, delta_vs_parent, delta_vs_best, keep_rule, hypothesis, reason, left(feedback, "
             + FEEDBACK_CHARS + "), train_seconds, created_at, recorded_at";

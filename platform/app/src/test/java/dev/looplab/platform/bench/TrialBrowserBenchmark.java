@@ -144,6 +144,7 @@ class TrialBrowserBenchmark {
         StringBuilder out = new StringBuilder("In Chromium (headless, 1,280 x 1,000), performance marks the views set"
                 + " when their data is drawn, from navigation start:\n\n| view | cold | warm (median of 5) |\n|---|---|---|\n");
         WebDriver driver = chromium();
+        StringBuilder timeline = new StringBuilder();
         try {
             for (String[] view : new String[][] {{"trials table, 100,000 trials", "#/campaign/bench-100k/trials", "trials"},
                     {"campaign overview (best-so-far chart)", "#/campaign/bench-100k", "best-so-far"},
@@ -156,7 +157,10 @@ class TrialBrowserBenchmark {
                     warm[i] = paint(driver, view[1], view[2]);
                 }
                 out.append(String.format(Locale.ROOT, "| %s | %.0f ms | %.0f ms |%n", view[0], cold, percentile(warm, 50)));
+                timeline.append("- ").append(view[0]).append(": ").append(timeline(driver)).append('\n');
             }
+            out.append("\nWhere the last warm load's time went (ms from navigation start; API requests as start-end):\n\n")
+                    .append(timeline);
             // the 10,000-node tree: frame times while zooming in and out and panning
             paint(driver, "#/campaign/bench-10k/tree", "tree");
             JavascriptExecutor js = (JavascriptExecutor) driver;
@@ -175,6 +179,19 @@ class TrialBrowserBenchmark {
             driver.quit();
         }
         return out.toString();
+    }
+
+    /** The page's DOMContentLoaded and each API request (start-end), from navigation start. */
+    private static String timeline(WebDriver driver) {
+        return (String) ((JavascriptExecutor) driver).executeScript(
+                "const n = performance.getEntriesByType('navigation')[0];"
+                + " const api = performance.getEntriesByType('resource').filter(r => r.name.includes('/api/'))"
+                + "   .map(r => r.name.replace(location.origin, '').split('?')[0] + ' ' + Math.round(r.startTime)"
+                + "   + '-' + Math.round(r.responseEnd));"
+                + " const js = performance.getEntriesByType('resource').filter(r => r.name.endsWith('.js'))"
+                + "   .reduce((m, r) => Math.max(m, r.responseEnd), 0);"
+                + " return 'DOMContentLoaded ' + Math.round(n.domContentLoadedEventEnd) + ', scripts loaded by '"
+                + "   + Math.round(js) + ', ' + api.join(', ');");
     }
 
     private double paint(WebDriver driver, String hash, String mark) throws Exception {

@@ -32,6 +32,59 @@ class CampaignLifecycleTest {
 
     @Inject
     LineageService lineage;
+    @Inject
+    CampaignRules rules;
+    @Inject
+    CampaignRepository campaigns;
+    @Inject
+    dev.looplab.platform.trial.TrialRepository trials;
+
+    @Test
+    void givenTrialsOfEveryKindAndEnding_thenTheCampaignCountsEachAsItsRuleSays() {
+        // given a campaign of its own with a root, a noise run and proposals that ended every way
+        String campaign = "counts-" + UUID.randomUUID();
+        java.time.Instant t0 = java.time.Instant.parse("2026-12-01T08:00:00Z");
+        Campaign c = new Campaign();
+        c.id = campaign;
+        c.task = "golf-mini";
+        c.rootTrialId = campaign + "-" + t0.getEpochSecond();
+        c.state = CampaignState.stopped; // nothing schedules its trials
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
+            campaigns.persist(c);
+            trial(campaign, "root", dev.looplab.trial.TrialStatus.keep, true, t0, true);
+            trial(campaign, "noise", dev.looplab.trial.TrialStatus.discard, true, t0.plusSeconds(1), true);
+            trial(campaign, "proposal", dev.looplab.trial.TrialStatus.discard, true, t0.plusSeconds(2), true);
+            trial(campaign, "proposal", dev.looplab.trial.TrialStatus.keep, true, t0.plusSeconds(3), true);
+            trial(campaign, "proposal", dev.looplab.trial.TrialStatus.crash, true, t0.plusSeconds(4), true);
+            trial(campaign, "proposal", dev.looplab.trial.TrialStatus.preflight_reject, true, t0.plusSeconds(5), false);
+            trial(campaign, "proposal", dev.looplab.trial.TrialStatus.discard, true, t0.plusSeconds(6), true);
+            trial(campaign, "proposal", dev.looplab.trial.TrialStatus.running, false, t0.plusSeconds(7), true);
+        });
+
+        // when the rules count it
+        CampaignRules.Counts counts = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> rules.counts(c));
+
+        // then: 5 proposals with a commit, 1 in flight, 7 recorded, 1 keep, 1 crash as the failure, 1 preflight
+        // reject, and since the keep the crash and the discard were trained (the preflight reject cost nothing)
+        assertThat(counts).isEqualTo(new CampaignRules.Counts(5, 1, 7, 1, 1, 1, 2));
+    }
+
+    private void trial(String campaign, String kind, dev.looplab.trial.TrialStatus status, boolean recorded,
+                       java.time.Instant created, boolean committed) {
+        dev.looplab.platform.trial.Trial t = new dev.looplab.platform.trial.Trial();
+        t.id = campaign + "-" + created.getEpochSecond();
+        t.campaignId = campaign;
+        t.task = "golf-mini";
+        t.specialist = "test";
+        t.surface = "optimizer";
+        t.hypothesis = "a " + kind + " trial that ends " + status;
+        t.kind = kind;
+        t.status = status;
+        t.createdAt = created;
+        t.recordedAt = recorded ? created.plusSeconds(30) : null;
+        t.commitId = committed ? "c0ffee" + created.getEpochSecond() : null;
+        trials.persist(t);
+    }
 
     @Test
     void givenACampaignWithATrialBudget_whenPausedResumedAndSpent_thenProposalsAreTakenOnlyWhileItRuns() {
