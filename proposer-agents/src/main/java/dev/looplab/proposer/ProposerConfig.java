@@ -45,6 +45,10 @@ public interface ProposerConfig {
 
         /** A file holding the token instead (LOOPLAB_TOKEN_FILE), as {@code looplab up} hands it over. */
         java.util.Optional<String> tokenFile();
+
+        /** How long a starting proposer without LOOPLAB_KAFKA_BOOTSTRAP keeps asking an unreachable platform. */
+        @WithDefault("60s")
+        Duration joinTimeout();
     }
 
     /** How the proposer paces itself. */

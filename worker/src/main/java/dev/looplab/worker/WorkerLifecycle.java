@@ -2,7 +2,9 @@ package dev.looplab.worker;
 
 import dev.looplab.runtime.djl.DjlRuntime;
 import dev.looplab.worker.artifact.ArtifactStore;
+import dev.looplab.access.ServiceAccessClient;
 import dev.looplab.worker.config.WorkerConfig;
+import dev.looplab.worker.config.WorkerServices;
 import dev.looplab.events.Topics;
 import dev.looplab.worker.run.LeaseHeartbeat;
 import dev.looplab.worker.run.LeasedTrials;
@@ -55,22 +57,24 @@ public class WorkerLifecycle {
 
     void onStart(@Observes StartupEvent event) {
         String workerId = workerId();
-        artifacts = ArtifactStore.connect(config.s3().endpoint(), config.s3().accessKey(),
-                config.s3().secretKey(), config.s3().region(), config.s3().bucket(),
-                config.s3().partSizeMib() * 1024L * 1024L);
+        // the token is read once here and handed only to the HTTP and git clients: trials never see it
+        java.util.Optional<dev.looplab.access.PlatformToken> token = dev.looplab.access.PlatformToken.of(
+                config.platform().token().orElse(null), config.platform().tokenFile().orElse(null));
+        // a worker on another host is given only the platform's URL and a token: it asks there for what is unset
+        WorkerServices services = WorkerServices.resolve(config, () -> ServiceAccessClient.fetch(
+                config.platform().url().orElseThrow(), token, ServiceAccessClient.Joiner.WORKER,
+                config.platform().joinTimeout()));
+        LOG.infof("Kafka and S3: %s", services);
+        artifacts = ArtifactStore.connect(services.s3Endpoint(), services.s3AccessKey(), services.s3SecretKey(),
+                services.s3Region(), services.s3Bucket(), config.s3().partSizeMib() * 1024L * 1024L);
         try {
             artifacts.ensureBucket();
         } catch (RuntimeException e) {
             // not fatal: /q/health/ready says so, and uploads retry when the store is back
             LOG.errorf("artifact store not reachable at start: %s", e.getMessage());
         }
-        Map<String, Object> kafkaLogin = new dev.looplab.access.KafkaCredentials(
-                config.kafka().securityProtocol().orElse(null), config.kafka().saslMechanism().orElse(null),
-                config.kafka().username().orElse(null), config.kafka().password().orElse(null)).clientConfig();
-        events = new TrialEventPublisher(config.kafka().bootstrap(), workerId, kafkaLogin);
-        // the token is read once here and handed only to the HTTP and git clients: trials never see it
-        java.util.Optional<dev.looplab.access.PlatformToken> token = dev.looplab.access.PlatformToken.of(
-                config.platform().token().orElse(null), config.platform().tokenFile().orElse(null));
+        Map<String, Object> kafkaLogin = services.kafkaLogin().clientConfig();
+        events = new TrialEventPublisher(services.kafkaBootstrap(), workerId, kafkaLogin);
         TrialRunner runner = new TrialRunner(new TrialRunner.Settings(workerId, config.home().toAbsolutePath(),
                 config.worker().threads(), Duration.ofSeconds(config.worker().minGraceSeconds()),
                 config.worker().keepWorkDirs(), DjlRuntime::classpathString, sandbox,
@@ -82,7 +86,7 @@ public class WorkerLifecycle {
         heartbeat = new LeaseHeartbeat(events, platform, workerId);
         TrialHandler leased = new LeasedTrials(runner::run, platform, heartbeat,
                 Duration.ofSeconds(config.worker().heartbeatSeconds()));
-        consumer = new RunConsumer(config.kafka().bootstrap(), workerId, leased, Topics.RUNS,
+        consumer = new RunConsumer(services.kafkaBootstrap(), workerId, leased, Topics.RUNS,
                 withLogin(Map.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, config.kafka().sessionTimeoutMs(),
                         ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(1000, config.kafka().sessionTimeoutMs() / 3)),
                         kafkaLogin),
@@ -98,7 +102,7 @@ public class WorkerLifecycle {
                 RunConsumer::assignedPartitions).description("partitions of looplab.runs this worker holds")
                 .register(registry);
         LOG.infof("worker %s started: home %s, artifacts in bucket %s, %s", workerId, config.home().toAbsolutePath(),
-                config.s3().bucket(), platform == null ? "running every request it reads (no looplab.platform.url)"
+                services.s3Bucket(), platform == null ? "running every request it reads (no looplab.platform.url)"
                         : "claiming attempts from " + config.platform().url().get());
     }
 

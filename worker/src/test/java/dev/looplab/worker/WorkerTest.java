@@ -98,11 +98,11 @@ class WorkerTest {
                 .setCloneAllBranches(true).call().close();
 
         producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrap(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrap().orElseThrow(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class));
         events = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrap(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrap().orElseThrow(),
                 ConsumerConfig.GROUP_ID_CONFIG, "worker-test-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
@@ -151,14 +151,15 @@ class WorkerTest {
         // and every artifact is in the bucket with the recorded size and content
         assertThat(finished.artifacts()).extracting(ArtifactRef::name).contains("train.log", "metrics.jsonl");
         assertThat(finished.artifacts()).hasSizeGreaterThan(2);
-        MinioClient s3 = MinioClient.builder().endpoint(config.s3().endpoint())
-                .credentials(config.s3().accessKey(), config.s3().secretKey()).region(config.s3().region()).build();
+        MinioClient s3 = MinioClient.builder().endpoint(config.s3().endpoint().orElseThrow())
+                .credentials(config.s3().accessKey().orElseThrow(), config.s3().secretKey().orElseThrow())
+                .region("us-east-1").build();
         for (ArtifactRef artifact : finished.artifacts()) {
             assertThat(artifact.key()).isEqualTo("sha256/" + artifact.sha256());
-            long size = s3.statObject(StatObjectArgs.builder().bucket(config.s3().bucket()).object(artifact.key())
-                    .build()).size();
+            long size = s3.statObject(StatObjectArgs.builder().bucket(config.s3().bucket().orElseThrow())
+                    .object(artifact.key()).build()).size();
             assertThat(size).as(artifact.name()).isEqualTo(artifact.sizeBytes());
-            try (InputStream in = s3.getObject(GetObjectArgs.builder().bucket(config.s3().bucket())
+            try (InputStream in = s3.getObject(GetObjectArgs.builder().bucket(config.s3().bucket().orElseThrow())
                     .object(artifact.key()).build())) {
                 assertThat(Sha256.of(in.readAllBytes())).as(artifact.name()).isEqualTo(artifact.sha256());
             }

@@ -109,7 +109,15 @@ class DeployFilesTest {
                     .isEqualTo(Integer.toString(port));
             assertThat(list(map(s, "healthcheck"), "test").toString())
                     .contains("http://localhost:" + port + "/q/health/ready");
-            assertThat(env.get("LOOPLAB_KAFKA_BOOTSTRAP")).isEqualTo("kafka:9092");
+            if (app.equals("platform/app")) {
+                assertThat(env.get("LOOPLAB_KAFKA_BOOTSTRAP")).isEqualTo("kafka:9092");
+            } else {
+                // a worker or the proposer joins with the platform's URL and its token, as on another host
+                assertThat(env.get("LOOPLAB_PLATFORM_URL")).as(service).isEqualTo("http://platform:8080");
+                assertThat(env).as(service + " holds no service address or credential").doesNotContainKeys(
+                        "LOOPLAB_KAFKA_BOOTSTRAP", "LOOPLAB_DB_URL", "LOOPLAB_DB_PASSWORD", "LOOPLAB_S3_ENDPOINT",
+                        "LOOPLAB_S3_SECRET_KEY");
+            }
         }
         Map<String, Object> gpu = map(services, "worker-gpu0");
         assertThat(map(gpu, "environment").get("LOOPLAB_WORKER_DEVICES")).isEqualTo("0");
@@ -142,7 +150,9 @@ class DeployFilesTest {
             }
             String name = (String) map(doc, "metadata").get("name");
             for (Map<String, Object> container : list(map(map(map(doc, "spec"), "template"), "spec"), "containers")) {
-                List<String> secrets = list(container, "envFrom").stream().filter(e -> e.containsKey("secretRef"))
+                List<Map<String, Object>> envFrom = container.containsKey("envFrom") ? list(container, "envFrom")
+                        : List.of();
+                List<String> secrets = envFrom.stream().filter(e -> e.containsKey("secretRef"))
                         .map(e -> (String) map(e, "secretRef").get("name")).toList();
                 Map<String, Object> token = list(container, "env").stream()
                         .filter(e -> "LOOPLAB_TOKEN".equals(e.get("name"))).findFirst().orElse(null);
@@ -152,6 +162,11 @@ class DeployFilesTest {
                             && "0.0.0.0".equals(e.get("value")));
                 } else {
                     assertThat(secrets).as(name + " reads no other app's token").doesNotContain("looplab-tokens");
+                    // it joins with the platform's URL and its token: the services' credentials stay with the platform
+                    assertThat(secrets).as(name + " reads no service credentials").doesNotContain("looplab-secrets");
+                    assertThat(list(container, "env")).as(name)
+                            .anyMatch(e -> "LOOPLAB_PLATFORM_URL".equals(e.get("name"))
+                            && "http://looplab-platform:8080".equals(e.get("value")));
                     assertThat(token).as(name + " sends a token").isNotNull();
                     assertThat(map(map(token, "valueFrom"), "secretKeyRef").get("key")).as(name)
                             .isEqualTo(name.contains("worker") ? "LOOPLAB_WORKER_TOKEN" : "LOOPLAB_AGENT_TOKEN");

@@ -32,6 +32,27 @@ final class NapTask {
         return write(recipes, "exit-code");
     }
 
+    /**
+     * Like {@link #writeScored(Path)}, for a short campaign driven by the real proposer: {@code Nap.java} is the
+     * task's entry (the proposer drives no task without one) and holds three knobs of 1 to 3 s, each at 2, whose
+     * sum is the nap, so the schedule specialist has six one-step edits to try from the root (with every score
+     * 0.0 there is never a new best to move from).
+     */
+    static Path writeForProposer(Path recipes) throws IOException {
+        write(recipes, "exit-code");
+        Path task = recipes.resolve(TASK);
+        Files.writeString(task.resolve("Nap.java"), "class Nap {\n"
+                + "    static final int NAP_S = 2; // @knob surface=schedule range=[1,3]\n"
+                + "    static final int WARMUP_S = 2; // @knob surface=schedule range=[1,3]\n"
+                + "    static final int COOLDOWN_S = 2; // @knob surface=schedule range=[1,3]\n"
+                + "}\n");
+        Path yaml = task.resolve("task.yaml");
+        Files.writeString(yaml, Files.readString(yaml)
+                .replace("runtime: process\n", "runtime: process\nentry: Nap.java\n")
+                .replace("schedule: [NAP_S]", "schedule: [NAP_S, WARMUP_S, COOLDOWN_S]"));
+        return recipes;
+    }
+
     private static Path write(Path recipes, String evaluator) throws IOException {
         Path task = Files.createDirectories(recipes.resolve(TASK));
         Files.writeString(task.resolve("task.yaml"), """

@@ -14,7 +14,8 @@ import java.util.Optional;
 
 /**
  * The worker's settings under {@code looplab.*}; each also reads from the environment
- * ({@code LOOPLAB_KAFKA_BOOTSTRAP}, {@code LOOPLAB_S3_ENDPOINT}, {@code LOOPLAB_HOME}, ...).
+ * ({@code LOOPLAB_KAFKA_BOOTSTRAP}, {@code LOOPLAB_S3_ENDPOINT}, {@code LOOPLAB_HOME}, ...). Kafka and S3 settings
+ * left unset come from the platform at start ({@link WorkerServices}).
  */
 @ConfigMapping(prefix = "looplab")
 public interface WorkerConfig {
@@ -37,7 +38,8 @@ public interface WorkerConfig {
     Tasks tasks();
 
     interface Kafka {
-        String bootstrap();
+        /** LOOPLAB_KAFKA_BOOTSTRAP; unset: the platform says (or localhost:9092 without a platform URL). */
+        Optional<String> bootstrap();
 
         /** An external cluster's security protocol (LOOPLAB_KAFKA_SECURITY_PROTOCOL); SASL_SSL with a user name. */
         Optional<String> securityProtocol();
@@ -66,20 +68,27 @@ public interface WorkerConfig {
 
         /** A file holding the token instead (LOOPLAB_TOKEN_FILE), as {@code looplab up} hands it over. */
         Optional<String> tokenFile();
+
+        /** How long a starting worker keeps asking an unreachable platform for its Kafka and S3 settings. */
+        @WithDefault("60s")
+        java.time.Duration joinTimeout();
     }
 
+    /** The artifact store; each setting left unset comes from the platform (or the local default without one). */
     interface S3 {
-        String endpoint();
+        /** LOOPLAB_S3_ENDPOINT; without a platform URL http://localhost:9000. */
+        Optional<String> endpoint();
 
-        String accessKey();
+        /** LOOPLAB_S3_ACCESS_KEY; with it, the secret key below is the worker's own too. */
+        Optional<String> accessKey();
 
-        String secretKey();
+        /** LOOPLAB_S3_SECRET_KEY; never logged. */
+        Optional<String> secretKey();
 
-        @WithDefault("looplab-artifacts")
-        String bucket();
+        /** LOOPLAB_S3_BUCKET; unset: the platform's, else looplab-artifacts. */
+        Optional<String> bucket();
 
-        @WithDefault("us-east-1")
-        String region();
+        Optional<String> region();
 
         /** Files larger than this go up as multipart uploads in parts of this size (S3 allows 5 to 5120). */
         @WithDefault("16")

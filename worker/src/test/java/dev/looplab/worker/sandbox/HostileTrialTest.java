@@ -62,7 +62,7 @@ class HostileTrialTest {
         outside = Path.of("target", "hostile-escape-" + UUID.randomUUID() + ".txt").toAbsolutePath();
         Path author = tmp.resolve("author");
         Path recipeDir = Files.createDirectories(author.resolve("recipes").resolve("golf-mini"));
-        String port = config.kafka().bootstrap().replaceAll(".*:", "");
+        String port = config.kafka().bootstrap().orElseThrow().replaceAll(".*:", "");
         Files.writeString(recipeDir.resolve("Recipe.java"), Files.readString(HOSTILE)
                 .replace("PORT", port).replace("\"OUTSIDE\"", "\"" + outside + "\""));
         Files.copy(TASK_YAML, recipeDir.resolve("task.yaml"));
@@ -74,11 +74,11 @@ class HostileTrialTest {
         Git.cloneRepository().setURI(author.toUri().toString()).setDirectory(lineage.toFile()).setBare(true)
                 .call().close();
         producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrap(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrap().orElseThrow(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class));
         events = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrap(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrap().orElseThrow(),
                 ConsumerConfig.GROUP_ID_CONFIG, "hostile-test-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,

@@ -69,7 +69,7 @@ class UnusableSandboxTest {
 
         // when it is scheduled on this worker
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrap(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrap().orElseThrow(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
             producer.send(new ProducerRecord<>(Topics.RUNS, trialId, Json.write(new RunRequest(RunRequest.SCHEMA,
@@ -90,7 +90,7 @@ class UnusableSandboxTest {
     private TrialEvent awaitFinished(String trialId) {
         List<TrialEvent> seen = new ArrayList<>();
         try (KafkaConsumer<String, String> events = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrap(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrap().orElseThrow(),
                 ConsumerConfig.GROUP_ID_CONFIG, "unusable-sandbox-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,

@@ -126,6 +126,9 @@ class SecurityMatrixTest {
         all.add(write("POST", "/api/trials/{id}/attempts/{attempt}/claim", attempt + "/claim", Role.WORKER, claim));
         all.add(write("POST", "/api/trials/{id}/attempts/{attempt}/heartbeat", attempt + "/heartbeat", Role.WORKER, claim));
         all.add(write("POST", "/api/trials/{id}/attempts/{attempt}/handback", attempt + "/handback", Role.WORKER, claim));
+        // a worker or proposer joining from another host: its role's Kafka and S3 settings, secrets included
+        all.add(new Endpoint("GET", "/api/join/worker", "/api/join/worker", Role.WORKER, null, true));
+        all.add(new Endpoint("GET", "/api/join/proposer", "/api/join/proposer", Role.AGENT, null, true));
         // replays and imports
         all.add(write("POST", "/api/trials/{id}/replays", "/api/trials/no-such-trial/replays", Role.ADMIN, null));
         all.add(read("/api/trials/{id}/replays", t + "/replays"));
@@ -230,6 +233,8 @@ class SecurityMatrixTest {
             }
         }
         assertThat(log).doesNotContain(AuthOnProfile.ADMIN_SECRET);
+        assertThat(log).as("the worker role's Kafka password, handed out by /api/join/worker")
+                .doesNotContain(AuthOnProfile.WORKER_KAFKA_PASSWORD);
     }
 
     /** What a caller should get: 401 without a valid token, 403 without the role, else 2xx or the endpoint's answer. */
