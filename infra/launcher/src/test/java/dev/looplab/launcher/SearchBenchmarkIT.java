@@ -41,7 +41,7 @@ class SearchBenchmarkIT {
     void runTheArms() throws Exception {
         int trials = Integer.getInteger("bench.search.trials", 40);
         int repeats = Integer.getInteger("bench.search.repeats", 2);
-        int budget = Integer.getInteger("bench.search.budget", 20);
+        int budget = Integer.getInteger("bench.search.budget", 40);
         List<String> teams = new ArrayList<>(List.of(System.getProperty("bench.search.teams",
                 "random,generalist,specialists").split(",")));
         if (System.getenv("LOOPLAB_LLM_BASE_URL") != null && !teams.contains("llm")) {
