@@ -36,7 +36,9 @@ final class ArrBlackboard {
             Map.entry("eval_budget_overrun", TrialStatus.eval_budget_overrun),
             Map.entry("train_budget_overrun", TrialStatus.train_budget_overrun),
             Map.entry("disqualified", TrialStatus.gate_miss), Map.entry("harness_abort", TrialStatus.worker_lost),
-            Map.entry("baseline", TrialStatus.keep));
+            Map.entry("baseline", TrialStatus.keep),
+            // not ARR's: Looplab's export writes a trial its causality probe refused as illegal
+            Map.entry("illegal", TrialStatus.illegal));
 
     // Columns every ARR results.tsv has; the others are the task's own (val_bpb, accuracy, core_metric, ...).
     private static final Set<String> BOOKKEEPING = Set.of("exp_id", "timestamp", "specialist", "parent_exp",

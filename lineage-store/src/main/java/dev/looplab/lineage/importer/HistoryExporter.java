@@ -20,14 +20,15 @@ import java.util.Set;
  */
 public final class HistoryExporter {
 
-    // Looplab statuses in ARR's words: the inverse of ArrBlackboard.STATUSES (illegal has no ARR word of its own).
+    // Looplab statuses in ARR's words: the inverse of ArrBlackboard.STATUSES. illegal has no ARR word of its own and
+    // is written as itself (ARR's scripts count it as no keep), so an export imported back keeps it.
     private static final Map<TrialStatus, String> ARR_STATUSES = Map.ofEntries(
             Map.entry(TrialStatus.keep, "keep"), Map.entry(TrialStatus.discard, "discard"),
             Map.entry(TrialStatus.crash, "crash"), Map.entry(TrialStatus.size_blocked, "size_blocked"),
             Map.entry(TrialStatus.preflight_reject, "preflight_crash"),
             Map.entry(TrialStatus.eval_budget_overrun, "eval_budget_overrun"),
             Map.entry(TrialStatus.train_budget_overrun, "train_budget_overrun"),
-            Map.entry(TrialStatus.gate_miss, "disqualified"), Map.entry(TrialStatus.illegal, "disqualified"),
+            Map.entry(TrialStatus.gate_miss, "disqualified"), Map.entry(TrialStatus.illegal, "illegal"),
             Map.entry(TrialStatus.worker_lost, "harness_abort"));
     private static final Set<String> NOT_METRICS = Set.of("source_status", "expected_delta_text", "recovered_from");
 

@@ -248,6 +248,11 @@ class ArrRealHistoryTest {
             throws IOException {
         Path dir = tmp.resolve("run-rt").resolve("blackboard");
         ArrHistoryGenerator.write(dir, 150, 3);
+        // and a trial Looplab's causality probe ruled illegal, a status ARR has no word for
+        String results = Files.readString(dir.resolve("results.tsv"));
+        Files.writeString(dir.resolve("results.tsv"), results + (results.endsWith("\n") ? "" : "\n")
+                + row("150", "exp_000", "eval", "", "", "eval", "Score with the next token in view.", "", "illegal",
+                "1.2") + "\n");
         Path exported = Files.createDirectories(tmp.resolve("exported"));
         ImportReport original;
         try (LineageStore store = LineageStore.open(tmp.resolve("orig.git"))) {
@@ -262,6 +267,7 @@ class ArrRealHistoryTest {
         assertThat(back.skipped()).isEmpty();
         assertThat(back.recovered()).isEmpty();
         assertThat(shape(back, "back")).isEqualTo(shape(original, "orig"));
+        assertThat(shape(back, "back")).containsEntry("150", "000 illegal");
         assertThat(back.bestTrialId()).isEqualTo("back-" + original.bestTrialId().substring("orig-".length()));
         assertThat(back.bestScore()).isEqualTo(original.bestScore());
         assertThat(back.scoreName()).isEqualTo("val_bpb");
