@@ -5,7 +5,7 @@
 # runs on it, so other load on the machine barely moves the numbers), and runs the PyTorch port likewise.
 #
 #   infra/bench/golf-mini/phases.sh [steps=40] [warmup=10]     (run infra/bench/golf-mini/run.sh speed once first)
-# LOOPLAB_BENCH_DIR (default infra/bench/golf-mini/target) and LOOPLAB_BENCH_DJL_CP as for run.sh.
+# LOOPLAB_BENCH_DIR (default infra/bench/golf-mini/target), LOOPLAB_BENCH_DJL_CP and LOOPLAB_BENCH_EVAL_CP as for run.sh.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 root=$(pwd)
@@ -33,10 +33,12 @@ sed -e "s|^public class Recipe {|public class Recipe { static long[] PHASE = new
     "$src" > "$work/recipe/Recipe.java"
 
 echo "per-step CPU of the main thread in ms, mean over steps $((warmup + 1))..$steps, 1 thread, $(date -u +%F)"
-(cd "$work/recipe" && env MKL_CBWR=AUTO,STRICT LOOPLAB_DATA="$data" LOOPLAB_OUT=out LOOPLAB_METRICS=metrics.jsonl \
+eval_cp=${LOOPLAB_BENCH_EVAL_CP:-infra/runtimes/djl/target/classes:infra/runtimes/common/target/classes}
+mapfile -t djl_env < <(java -cp "$eval_cp" dev.looplab.runtime.djl.DjlRuntime env)  # the worker's recipe environment
+(cd "$work/recipe" && env "${djl_env[@]}" LOOPLAB_DATA="$data" LOOPLAB_OUT=out LOOPLAB_METRICS=metrics.jsonl \
     LOOPLAB_BUDGET_S=3600 LOOPLAB_SEED=1 LOOPLAB_THREADS=1 LOOPLAB_STEPS="$steps" \
     java -XX:+UseSerialGC -Dai.djl.offline=true -cp "$djl_cp" \
-    Recipe.java train 2> train.log | sed 's/^/djl   (MKL_CBWR=AUTO,STRICT): /')
+    Recipe.java train 2> train.log | sed 's/^/djl   (DjlRuntime.ENVIRONMENT): /')
 for optimizer in torch recipe; do
   env LOOPLAB_THREADS=1 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 /usr/bin/python3 infra/bench/golf-mini/golf_mini_torch.py \
       --data "$data" --steps "$steps" --warmup "$warmup" --optimizer "$optimizer" \

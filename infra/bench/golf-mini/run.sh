@@ -39,22 +39,32 @@ if [[ -n ${LOOPLAB_BENCH_DJL_CP:-} && -n ${LOOPLAB_BENCH_EVAL_CP:-} ]]; then
   eval_cp=$LOOPLAB_BENCH_EVAL_CP
 else
   if [[ ! -f $djl_cp_file || ! -d infra/runtimes/common/target/classes || ! -d evaluators/target/classes/dev/looplab/evaluation/golf ]]; then
-    ./mvnw -o -q -pl infra/runtimes/djl -am package -DskipTests
-    ./mvnw -o -q -pl evaluators -am compile
+    ./mvnw -q -pl infra/runtimes/djl -am package -DskipTests
+    ./mvnw -q -pl evaluators -am compile
   fi
-  if [[ ! -f $work/evaluators.classpath ]]; then
-    ./mvnw -o -q -pl evaluators dependency:build-classpath -Dmdep.includeScope=compile \
-      -Dmdep.outputFile="$work/evaluators.classpath"
+  if [[ ! -s $work/evaluators.classpath ]]; then
+    # with -am, so the sibling modules resolve from this checkout instead of the local repository (a fresh
+    # clone has never installed them); evaluators builds last, so its classpath is what the file keeps
+    ./mvnw -q -pl evaluators -am compile dependency:build-classpath -Dmdep.includeScope=compile \
+      -Dmdep.outputFile="$work/evaluators.classpath.part"
+    mv "$work/evaluators.classpath.part" "$work/evaluators.classpath"
   fi
   djl_cp=$(cat "$djl_cp_file")
   # this checkout's classes first: the local Maven repository may hold an older looplab-runtime-djl jar
   eval_cp="evaluators/target/classes:platform/api/target/classes:infra/runtimes/djl/target/classes:infra/runtimes/common/target/classes:$(cat "$work/evaluators.classpath")"
 fi
 
+# the environment the worker gives every DJL recipe (reproducible MKL numerics, libtorch's allocator settings),
+# from its one home, DjlRuntime.ENVIRONMENT
+mapfile -t djl_env < <(java -cp "$eval_cp" dev.looplab.runtime.djl.DjlRuntime env)
+[[ ${#djl_env[@]} -gt 0 ]] || { echo "DjlRuntime env printed nothing: build infra/runtimes/djl" >&2; exit 1; }
+
 # the exact training split the worker gives a trial (the evaluator's GolfMiniData)
 data=$work/train.txt
 if [[ ! -f $data ]]; then
-  java -cp "$eval_cp" infra/bench/golf-mini/GolfMiniBench.java data "$data" | tee "$work/data.txt"
+  # written aside and moved in whole, so a run that failed half way is not taken for the split next time
+  java -cp "$eval_cp" infra/bench/golf-mini/GolfMiniBench.java data "$data.part" | tee "$work/data.txt"
+  mv "$data.part" "$data"
 fi
 
 case $mode in
@@ -63,7 +73,9 @@ speed)
     echo "Debian's PyTorch is missing: apt-get install -y python3-torch libopenblas0-pthread" >&2
     exit 1
   fi
-  exec /usr/bin/python3 infra/bench/golf-mini/speed.py --classpath "$djl_cp" --data "$data" "$@"
+  env_args=()
+  for e in "${djl_env[@]}"; do env_args+=(--djl-env "$e"); done
+  exec /usr/bin/python3 infra/bench/golf-mini/speed.py --classpath "$djl_cp" --data "$data" "${env_args[@]}" "$@"
   ;;
 loss)
   budget=90 threads=1 seed=1 svg=docs/golf-mini-loss.svg fixed=()
@@ -82,7 +94,7 @@ loss)
   load=$(cut -d' ' -f1 /proc/loadavg)
   started_ms=$(( $(date +%s%N) / 1000000 ))
   # budgeted as the worker budgets golf-mini: CPU seconds, OpenMP threads sleeping while they wait
-  (cd recipes/golf-mini && env MKL_CBWR=AUTO,STRICT LOOPLAB_BUDGET_CLOCK=cpu OMP_WAIT_POLICY=PASSIVE LOOPLAB_DATA="$data" LOOPLAB_OUT="$run/out" \
+  (cd recipes/golf-mini && env "${djl_env[@]}" LOOPLAB_BUDGET_CLOCK=cpu OMP_WAIT_POLICY=PASSIVE LOOPLAB_DATA="$data" LOOPLAB_OUT="$run/out" \
       LOOPLAB_METRICS="$run/metrics.jsonl" LOOPLAB_BUDGET_S="$budget" LOOPLAB_SEED="$seed" \
       LOOPLAB_THREADS="$threads" LOOPLAB_VERBOSE=1 "${fixed[@]}" \
       java -XX:+UseSerialGC -Dai.djl.offline=true -cp "$djl_cp" Recipe.java train) > "$run/train.log" 2>&1
@@ -132,7 +144,7 @@ cpuhog)
     load=$(cut -d' ' -f1 /proc/loadavg)
     started_ms=$(( $(date +%s%N) / 1000000 ))
     # as the worker runs a CPU-budgeted recipe: OpenMP threads sleep instead of spinning while they wait
-    (cd recipes/golf-mini && env -i PATH=/usr/bin:/bin HOME="$HOME" MKL_CBWR=AUTO,STRICT LOOPLAB_DATA="$data" \
+    (cd recipes/golf-mini && env -i PATH=/usr/bin:/bin HOME="$HOME" "${djl_env[@]}" LOOPLAB_DATA="$data" \
         LOOPLAB_OUT="$dir/out" LOOPLAB_METRICS="$dir/metrics.jsonl" LOOPLAB_BUDGET_S="$budget" \
         LOOPLAB_BUDGET_CLOCK="$clock" LOOPLAB_SEED="$seed" LOOPLAB_THREADS="$threads" "${omp[@]}" "${fixed[@]}" \
         java -XX:+UseSerialGC -Dai.djl.offline=true -cp "$djl_cp" Recipe.java train) > "$dir/train.log" 2>&1 || true
@@ -183,7 +195,7 @@ determinism)
   train() {
     local dir=$1 seed=$2 jvm=$3; shift 3
     rm -rf "$dir" && mkdir -p "$dir"
-    (cd recipes/golf-mini && env -i PATH=/usr/bin:/bin HOME="$HOME" MKL_CBWR=AUTO,STRICT LOOPLAB_DATA="$data" \
+    (cd recipes/golf-mini && env -i PATH=/usr/bin:/bin HOME="$HOME" "${djl_env[@]}" LOOPLAB_DATA="$data" \
         LOOPLAB_BUDGET_CLOCK=cpu OMP_WAIT_POLICY=PASSIVE \
         LOOPLAB_OUT="$dir" LOOPLAB_METRICS="$dir/metrics.jsonl" LOOPLAB_SEED="$seed" LOOPLAB_THREADS=1 "$@" \
         java $jvm -Dai.djl.offline=true -cp "$djl_cp" Recipe.java train) > "$dir/train.log" 2>&1 || true

@@ -39,22 +39,29 @@ def cpu_seconds(pid):
 
 
 VARIANTS = {
-    "djl": "the recipe as the worker runs it (MKL_CBWR=AUTO,STRICT for reproducible numerics)",
+    "djl": "the recipe as the worker runs it (DjlRuntime.ENVIRONMENT: MKL_CBWR for reproducible numerics, GLIBC_TUNABLES)",
     "djl-mkl-free": "the recipe without MKL_CBWR: MKL picks kernels by alignment (not reproducible)",
+    "djl-glibc-default": "the recipe without GLIBC_TUNABLES: glibc's default allocator thresholds, as before 2026-12-05",
     "torch": "the PyTorch port with torch.optim.AdamW and clip_grad_norm_",
     "torch-recipe-adamw": "the PyTorch port with the recipe's hand-written clip + AdamW, op for op",
 }
 
 
-def run_djl(classpath, data, threads, steps, warmup, work, strict=True):
+# the environment names each diagnostic DJL variant leaves out of the worker's
+WITHOUT = {"djl-mkl-free": ("MKL_CBWR",), "djl-glibc-default": ("GLIBC_TUNABLES",)}
+
+
+def run_djl(classpath, data, threads, steps, warmup, work, djl_env, without=()):
+    """One DJL run with the worker's recipe environment (djl_env), less the names in without."""
     metrics = work / "metrics.jsonl"
     env = dict(os.environ, LOOPLAB_DATA=str(data), LOOPLAB_OUT=str(work / "out"),
                LOOPLAB_METRICS=str(metrics), LOOPLAB_BUDGET_S="3600", LOOPLAB_SEED="1",
                LOOPLAB_THREADS=str(threads), LOOPLAB_STEPS=str(steps), LOOPLAB_VERBOSE="1")
-    if strict:
-        env["MKL_CBWR"] = "AUTO,STRICT"
-    else:
-        env.pop("MKL_CBWR", None)
+    for name, value in djl_env.items():
+        if name in without:
+            env.pop(name, None)
+        else:
+            env[name] = value
     log = open(work / "train.log", "w")
     process = subprocess.Popen(["java", "-XX:+UseSerialGC", "-Dai.djl.offline=true", "-cp", classpath, "Recipe.java", "train"],
                                cwd=RECIPE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -119,7 +126,12 @@ def main():
                         help="comma-separated, run in this order each repetition: " + ", ".join(VARIANTS))
     parser.add_argument("--steps", type=int, default=60)
     parser.add_argument("--warmup", type=int, default=10)
+    parser.add_argument("--djl-env", action="append", default=[], metavar="NAME=VALUE",
+                        help="the worker's DJL recipe environment, one per option (run.sh passes DjlRuntime's)")
     args = parser.parse_args()
+    djl_env = dict(e.split("=", 1) for e in args.djl_env)
+    if not djl_env:
+        sys.exit("no --djl-env given: start this through infra/bench/golf-mini/run.sh speed")
     if args.steps <= args.warmup or args.warmup < 1:
         sys.exit(f"--steps {args.steps} must exceed --warmup {args.warmup}, and --warmup must be >= 1")
     timed_tokens = (args.steps - args.warmup) * TOKENS_PER_STEP
@@ -148,8 +160,8 @@ def main():
                 if framework.startswith("djl"):
                     work = tmp / f"{framework}-{threads}-{rep}"
                     work.mkdir(parents=True)
-                    r = run_djl(args.classpath, args.data, threads, args.steps, args.warmup, work,
-                                strict=framework == "djl")
+                    r = run_djl(args.classpath, args.data, threads, args.steps, args.warmup, work, djl_env,
+                                WITHOUT.get(framework, ()))
                 else:
                     r = run_torch(args.data, threads, args.steps, args.warmup,
                                   "torch" if framework == "torch" else "recipe")

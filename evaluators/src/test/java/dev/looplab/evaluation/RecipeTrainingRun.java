@@ -39,7 +39,7 @@ public final class RecipeTrainingRun {
         builder.environment().put("LOOPLAB_BUDGET_S", Double.toString(budgetSeconds));
         builder.environment().put("LOOPLAB_SEED", Long.toString(seed));
         builder.environment().put("LOOPLAB_THREADS", "1");
-        builder.environment().putAll(DjlRuntime.REPRODUCIBLE_NUMERICS);
+        builder.environment().putAll(DjlRuntime.ENVIRONMENT);
         builder.environment().putAll(env);
         long started = System.nanoTime();
         Process process = builder.start();

@@ -34,6 +34,6 @@ public record ScoreMode(List<String> command, Map<String, String> environment, L
         command.addAll(DjlRuntime.JVM_OPTIONS);
         command.addAll(List.of("-cp", DjlRuntime.classpathString(), task.entry(), "score",
                 request.outDir().toAbsolutePath().toString()));
-        return new ScoreMode(command, DjlRuntime.REPRODUCIBLE_NUMERICS, List.of());
+        return new ScoreMode(command, DjlRuntime.ENVIRONMENT, List.of());
     }
 }

@@ -67,11 +67,12 @@ class GolfMiniEvaluatorTest {
         // given two trainings of the same recipe, seed and threads for a fixed number of steps, the second with a
         // 1 MB young generation, so the garbage collector runs every few steps and frees unreachable direct buffers
         // (a scalar operand passed as a Java number to an op that needs a gradient is one: with it, backward read
-        // freed memory and this pair differed or went NaN in 4 of 4 tries)
+        // freed memory and this pair differed or went NaN in 4 of 4 tries), and with glibc's default allocator
+        // thresholds instead of DjlRuntime's (other addresses for every tensor: the numbers must not move)
         Path recipe = RecipeTraining.copyRecipe(work.resolve("recipe"), null, null);
         EvaluationRequest first = RecipeTraining.train(recipe, trainData, work.resolve("a"), 60, 7, 24);
         EvaluationRequest second = RecipeTraining.train(recipe, trainData, work.resolve("b"), 60, 7, 24,
-                java.util.Map.of("JDK_JAVA_OPTIONS", "-Xmn1m"));
+                java.util.Map.of("JDK_JAVA_OPTIONS", "-Xmn1m", "GLIBC_TUNABLES", ""));
         // when both are evaluated
         Measurement a = evaluator.evaluate(first);
         Measurement b = evaluator.evaluate(second);

@@ -320,8 +320,8 @@ public final class TrialRunner {
         }
         env.put("LOOPLAB_SEED", Long.toString(seed));
         env.put("LOOPLAB_THREADS", Integer.toString(settings.threads()));
-        // the same seed and threads must train the same numbers (see DjlRuntime)
-        env.putAll(dev.looplab.runtime.djl.DjlRuntime.REPRODUCIBLE_NUMERICS);
+        // the same seed and threads must train the same numbers, and libtorch's buffers stay mapped (see DjlRuntime)
+        env.putAll(dev.looplab.runtime.djl.DjlRuntime.ENVIRONMENT);
         // the worker's GPUs numbered as nvidia-smi numbers them; a CPU worker's recipes see none
         env.put("CUDA_VISIBLE_DEVICES", settings.devices() == null ? "" : settings.devices());
         if (settings.devices() != null) {
@@ -448,7 +448,7 @@ public final class TrialRunner {
                 machine = fingerprint;
             }
             Map<String, String> numerics = new java.util.TreeMap<>();
-            java.util.stream.Stream.concat(dev.looplab.runtime.djl.DjlRuntime.REPRODUCIBLE_NUMERICS.keySet().stream(),
+            java.util.stream.Stream.concat(dev.looplab.runtime.djl.DjlRuntime.ENVIRONMENT.keySet().stream(),
                     java.util.stream.Stream.of(OMP_WAIT_POLICY)).forEach(k -> {
                 String v = progress.command.environment().get(k);
                 if (v != null) {

@@ -200,7 +200,7 @@ class BubblewrapTest {
                 List.of()).hiding(List.of(Path.of("/usr/share/games/fortunes")));
         List<String> java = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2048m",
                 "-XX:+UseSerialGC", "-Dai.djl.offline=true", "-cp", DjlRuntime.classpathString(), "Recipe.java", "train");
-        Map<String, String> env = new HashMap<>(DjlRuntime.REPRODUCIBLE_NUMERICS);
+        Map<String, String> env = new HashMap<>(DjlRuntime.ENVIRONMENT);
         env.putAll(Map.of("PATH", "/usr/bin:/bin", "LOOPLAB_DATA", data.toString(), "LOOPLAB_OUT", out.toString(),
                 "LOOPLAB_METRICS", metrics.toString(), "LOOPLAB_BUDGET_S", "120", "LOOPLAB_SEED", "1",
                 "LOOPLAB_THREADS", "1", "LOOPLAB_STEPS", "3"));

@@ -115,6 +115,9 @@ class HostileTrialTest {
                 .contains("PROBE held-out: hidden").contains("PROBE outside write: refused");
         // and its fingerprint describes the sandbox it ran in: the worker's, with the task's held-out data hidden
         assertThat(finished.environment().get("sandbox")).contains("hidden 1 held-out path(s)");
+        // and records the native settings the recipe ran with: the worker's DJL environment, every entry
+        dev.looplab.runtime.djl.DjlRuntime.ENVIRONMENT.forEach((name, value) ->
+                assertThat(finished.environment()).containsEntry("env." + name, value));
 
         // and the worker went on to the next request
         assertThat(awaitFinished(nextId).measurement().status()).isEqualTo(TrialStatus.crash);

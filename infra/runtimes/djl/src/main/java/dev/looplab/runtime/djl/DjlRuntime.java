@@ -19,6 +19,22 @@ public final class DjlRuntime {
     public static final Map<String, String> REPRODUCIBLE_NUMERICS = Map.of("MKL_CBWR", "AUTO,STRICT");
 
     /**
+     * glibc's allocator for libtorch's tensors. The recipe's main thread is not the process's first thread, so
+     * glibc serves it from a secondary arena, which hands freed memory back to the kernel at once, and tensors
+     * of a megabyte or more are mapped and unmapped by mmap with its default dynamic threshold: every such
+     * tensor then paid page faults on first touch, and a golf-mini step spent a third of its time in the
+     * kernel (1 s of system time in 61 steps instead of 3.5 s, 0.42x against 0.7x of PyTorch's speed,
+     * docs/benchmarks.md). A fixed mmap threshold of 32 MB (the largest glibc accepts on 64-bit) and a trim
+     * threshold of 256 MB keep those buffers in the process. Addresses change, numbers do not: MKL_CBWR
+     * already makes results independent of alignment, and the same seed trains the same bits with or without.
+     */
+    public static final Map<String, String> NATIVE_ALLOCATOR = Map.of("GLIBC_TUNABLES",
+            "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456");
+
+    /** The environment every DJL child process (training and scoring) gets on top of its own. */
+    public static final Map<String, String> ENVIRONMENT = environment();
+
+    /**
      * JVM options of every recipe JVM (training and scoring). The serial collector because with G1's
      * concurrent threads the same seed and steps trained different bits (4 of 6 runs under load, and
      * now and then a NaN), with the serial collector 16 of 16 runs were identical; offline because a
@@ -33,6 +49,24 @@ public final class DjlRuntime {
             new RuntimeClasspath(DjlRuntime.class, RESOURCE, "DJL", "infra/runtimes/djl");
 
     private DjlRuntime() {
+    }
+
+    private static Map<String, String> environment() {
+        Map<String, String> env = new java.util.TreeMap<>(REPRODUCIBLE_NUMERICS);
+        env.putAll(NATIVE_ALLOCATOR);
+        return java.util.Collections.unmodifiableMap(env);
+    }
+
+    /**
+     * {@code env}: prints {@link #ENVIRONMENT} as NAME=VALUE lines, so the benchmark scripts start recipes as
+     * the worker does without a copy of these values.
+     */
+    public static void main(String[] args) {
+        if (args.length != 1 || !args[0].equals("env")) {
+            System.err.println("usage: java -cp <this module's classes> " + DjlRuntime.class.getName() + " env");
+            System.exit(2);
+        }
+        ENVIRONMENT.forEach((name, value) -> System.out.println(name + "=" + value));
     }
 
     /** The jars of the DJL runtime; fails naming the missing jars. */
