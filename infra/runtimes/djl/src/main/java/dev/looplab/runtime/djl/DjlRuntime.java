@@ -20,13 +20,13 @@ public final class DjlRuntime {
 
     /**
      * glibc's allocator for libtorch's tensors. The recipe's main thread is not the process's first thread, so
-     * glibc serves it from a secondary arena, which hands freed memory back to the kernel at once, and tensors
-     * of a megabyte or more are mapped and unmapped by mmap with its default dynamic threshold: every such
-     * tensor then paid page faults on first touch, and a golf-mini step spent a third of its time in the
-     * kernel (1 s of system time in 61 steps instead of 3.5 s, 0.42x against 0.7x of PyTorch's speed,
-     * docs/benchmarks.md). A fixed mmap threshold of 32 MB (the largest glibc accepts on 64-bit) and a trim
-     * threshold of 256 MB keep those buffers in the process. Addresses change, numbers do not: MKL_CBWR
-     * already makes results independent of alignment, and the same seed trains the same bits with or without.
+     * glibc serves it from a secondary arena, and with the default dynamic thresholds tensors of a megabyte or
+     * more were mapped and unmapped for every op, each paying page faults on first touch: 61 golf-mini steps
+     * spent 3.5 s in the kernel (1.1-1.3 s with these settings), and training ran at 0.44x PyTorch's speed
+     * (0.79x with them, docs/benchmarks.md). A fixed mmap threshold of 32 MB and a trim threshold of 256 MB
+     * keep those buffers in the process (setting only the trim threshold also freezes the mmap threshold at
+     * 128 KB, which is far worse). Addresses change, numbers do not: MKL_CBWR already makes results independent
+     * of alignment, and GolfMiniEvaluatorTest requires the same bits with glibc's defaults.
      */
     public static final Map<String, String> NATIVE_ALLOCATOR = Map.of("GLIBC_TUNABLES",
             "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456");
