@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTree, subtreeSizes, initialFolds, visibleIds } from '../main/web/src/tree/model.js';
+import { buildTree, subtreeSizes, visibleIds, mergeSubtrees } from '../main/web/src/tree/model.js';
 
 // root 0; chain 0 -> 1 -> 3; 2 has a subtree of 3
 const nodes = [
@@ -15,15 +15,22 @@ test('subtree sizes count the node and everything below it', () => {
   assert.equal(sizes.get('3'), 1);
 });
 
-test('a small tree starts unfolded', () => {
+test('folds hide subtrees from the drawn nodes', () => {
   const tree = buildTree(nodes);
-  assert.equal(initialFolds(tree, ['0', '1', '3'], 100).size, 0);
   assert.deepEqual(visibleIds(tree, new Set()), ['0', '1', '3', '4', '2', '5', '6']);
+  assert.deepEqual(visibleIds(tree, new Set(['2'])), ['0', '1', '3', '4', '2']);
 });
 
-test('a large tree keeps the chain to the best and folds what does not fit', () => {
-  const tree = buildTree(nodes);
-  const folded = initialFolds(tree, ['0', '1', '3'], 5);
-  assert.deepEqual([...folded], ['2']);
-  assert.deepEqual(visibleIds(tree, folded), ['0', '1', '3', '4', '2']);
+test('a node the server folded counts the trials it hides, and its fetched subtree takes its place', () => {
+  const sent = [{ id: '0', parent: null }, { id: '1', parent: '0' }, { id: '3', parent: '1' }, { id: '4', parent: '1' },
+    { id: '2', parent: '0', hidden: 2 }];
+  const folded = buildTree(sent);
+  assert.equal(subtreeSizes(folded).get('0'), 7);
+  assert.equal(subtreeSizes(folded).get('2'), 3);
+  const merged = mergeSubtrees(sent, [[{ id: '2', parent: '0', hidden: 0 }, { id: '5', parent: '2', hidden: 1 }],
+    [{ id: 'gone', parent: null }]]);
+  assert.deepEqual(merged.map((n) => n.id), ['0', '1', '3', '4', '2', '5']);
+  const tree = buildTree(merged);
+  assert.deepEqual(visibleIds(tree, new Set()), ['0', '1', '3', '4', '2', '5']);
+  assert.equal(subtreeSizes(tree).get('0'), 7, 'still every trial: 5 hides 6');
 });

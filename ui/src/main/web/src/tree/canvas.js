@@ -55,7 +55,7 @@ export class TreeCanvas {
     h.each((d) => {
       const n = tree.byId.get(d.data);
       const p = { id: d.data, x: d.y, y: d.x, parent: d.parent ? d.parent.data : null, node: n,
-        folded: folded.has(d.data) && (tree.children.get(d.data) || []).length > 0 };
+        folded: folded.has(d.data) && ((tree.children.get(d.data) || []).length > 0 || n.hidden > 0) };
       this.points.push(p);
       this.index.set(p.id, p);
     });

@@ -1,5 +1,6 @@
-// The lineage tree's shape, independent of drawing: children lists, and which subtrees start folded so a tree of
-// 100,000 trials opens with a few thousand drawn. Pure: tested by src/test/tree.test.js.
+// The lineage tree's shape, independent of drawing: children lists, subtree sizes, and the subtrees fetched when a
+// folded node is opened. The server decides what starts folded (a tree of 100,000 trials comes as 10,000 rows, a
+// folded node's `hidden` counting what it holds: TreeFolds.java). Pure: tested by src/test/tree.test.js.
 
 /** {root, byId, children} from rows in depth-first order (parents before children). */
 export function buildTree(nodes) {
@@ -19,7 +20,7 @@ export function buildTree(nodes) {
   return { root, byId, children };
 }
 
-/** How many nodes a subtree holds (the node included). */
+/** How many trials a subtree holds (the node included, and the trials a folded node hides). */
 export function subtreeSizes(tree) {
   const sizes = new Map();
   const order = [];
@@ -31,45 +32,11 @@ export function subtreeSizes(tree) {
   }
   for (let i = order.length - 1; i >= 0; i--) {
     const id = order[i];
-    let size = 1;
+    let size = 1 + (tree.byId.get(id).hidden || 0);
     for (const c of tree.children.get(id) || []) size += sizes.get(c);
     sizes.set(id, size);
   }
   return sizes;
-}
-
-/**
- * The nodes to fold at first: none when the tree has at most `limit` nodes; otherwise every node off the chain to
- * the best is folded, and then the chain's direct children are unfolded breadth-first while the drawn count stays
- * under the limit.
- */
-export function initialFolds(tree, chain, limit, sizes = subtreeSizes(tree)) {
-  const folded = new Set();
-  if (!tree.root || sizes.get(tree.root) <= limit) return folded;
-  const onChain = new Set(chain);
-  let drawn = 0;
-  // the chain and every chain node's children are drawn; children off the chain start folded
-  const queue = [];
-  for (const id of chain.length ? chain : [tree.root]) {
-    drawn++;
-    for (const c of tree.children.get(id) || []) {
-      if (onChain.has(c)) continue;
-      drawn++;
-      if (tree.children.has(c)) {
-        folded.add(c);
-        queue.push(c);
-      }
-    }
-  }
-  // unfold the smallest folded subtrees first while there is room
-  queue.sort((a, b) => sizes.get(a) - sizes.get(b));
-  for (const id of queue) {
-    const extra = sizes.get(id) - 1;
-    if (drawn + extra > limit) break;
-    folded.delete(id);
-    drawn += extra;
-  }
-  return folded;
 }
 
 /** The nodes drawn with these folds, in depth-first order. */
@@ -82,6 +49,31 @@ export function visibleIds(tree, folded) {
     if (folded.has(id)) continue;
     const kids = tree.children.get(id) || [];
     for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+  }
+  return out;
+}
+
+/** Whether the server left this node's subtree out (it is drawn folded until its subtree is fetched). */
+export function hidesTrials(node) {
+  return !!node && node.hidden > 0;
+}
+
+/**
+ * The rows of the whole tree and of subtrees fetched under folded nodes, as one depth-first list: each subtree's
+ * first row replaces the node it was fetched for (which then hides nothing) and its other rows follow; a subtree
+ * whose node is no longer in the rows is dropped.
+ */
+export function mergeSubtrees(nodes, subtrees) {
+  const out = nodes.slice();
+  const at = new Map(out.map((n, i) => [n.id, i]));
+  for (const sub of subtrees) {
+    if (!sub.length || !at.has(sub[0].id)) continue;
+    out[at.get(sub[0].id)] = sub[0];
+    for (const n of sub.slice(1)) {
+      if (at.has(n.id)) continue;
+      at.set(n.id, out.length);
+      out.push(n);
+    }
   }
   return out;
 }

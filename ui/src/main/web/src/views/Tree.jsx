@@ -4,14 +4,28 @@ import { useLoad, useLive, useThrottled, useKeys } from '../hooks.js';
 import { href } from '../route.js';
 import { fmt, GROUP_COLORS, markOnce } from '../format.js';
 import { Loading, ErrorNote, StatusBadge, TrialLink, useWidth } from '../components.jsx';
-import { buildTree, subtreeSizes, initialFolds, visibleIds } from '../tree/model.js';
+import { buildTree, subtreeSizes, visibleIds, hidesTrials, mergeSubtrees } from '../tree/model.js';
 import { TreeCanvas } from '../tree/canvas.js';
 
 const FOLD_LIMIT = 10000;
 
 /** The tree of tries: coloured by status, the chain from the root to the best in orange, foldable, zoomable. */
 export function TreeView({ campaign, query }) {
-  const load = useLoad(() => getJson(`/api/campaigns/${enc(campaign)}/tree`), [campaign]);
+  // the server sends at most FOLD_LIMIT rows, larger subtrees folded; the ones opened here are fetched (and
+  // fetched again on live updates) by the trial they hang under
+  const opened = useRef([]);
+  const treeUrl = `/api/campaigns/${enc(campaign)}/tree?limit=${FOLD_LIMIT}`;
+  const fetchTree = async () => {
+    const [main, ...subs] = await Promise.all([getJson(treeUrl),
+      ...opened.current.map((id) => getJson(`${treeUrl}&under=${enc(id)}`).catch(() => ({ nodes: [] })))]);
+    return { ...main, nodes: mergeSubtrees(main.nodes, subs.map((s) => s.nodes)) };
+  };
+  const load = useLoad(fetchTree, [campaign]);
+  const openSubtree = async (id) => {
+    const sub = await getJson(`${treeUrl}&under=${enc(id)}`);
+    opened.current = [...opened.current, id];
+    load.setData((d) => ({ ...d, nodes: mergeSubtrees(d.nodes, [sub.nodes]) }));
+  };
   const refresh = useThrottled(() => load.reload(), 3000);
   useLive(refresh, [campaign]);
   const data = load.data;
@@ -21,15 +35,21 @@ export function TreeView({ campaign, query }) {
       <ErrorNote error={load.error} />
       {!data ? <Loading what="the lineage tree" /> : data.nodes.length === 0
         ? <p class="muted">No trial is in the lineage yet.</p>
-        : <TreeBody data={data} focus={query.focus} />}
+        : <TreeBody data={data} focus={query.focus} openSubtree={openSubtree} />}
     </div>
   );
 }
 
-function TreeBody({ data, focus }) {
+function TreeBody({ data, focus, openSubtree }) {
   const tree = useMemo(() => buildTree(data.nodes), [data]);
   const sizes = useMemo(() => subtreeSizes(tree), [tree]);
-  const [folded, setFolded] = useState(() => initialFolds(tree, data.bestChain, FOLD_LIMIT, sizes));
+  // folded here by the user, and folded by the server (their subtrees not fetched yet)
+  const [userFolded, setFolded] = useState(() => new Set());
+  const folded = useMemo(() => {
+    const all = new Set(userFolded);
+    for (const n of data.nodes) if (hidesTrials(n)) all.add(n.id);
+    return all;
+  }, [data, userFolded]);
   const visible = useMemo(() => visibleIds(tree, folded), [tree, folded]);
   // once per fold change, not per render (hovering re-renders): a set, since folded x visible was 30M comparisons
   const foldedCount = useMemo(() => {
@@ -47,11 +67,17 @@ function TreeBody({ data, focus }) {
   const width = useWidth(box, 1100);
   const height = Math.max(420, Math.min(760, window.innerHeight - 260));
 
-  const toggle = (id) => setFolded((f) => {
-    const next = new Set(f);
-    if (next.has(id)) next.delete(id); else if (tree.children.has(id)) next.add(id);
-    return next;
-  });
+  const toggle = (id) => {
+    if (hidesTrials(tree.byId.get(id))) {
+      openSubtree(id);
+      return;
+    }
+    setFolded((f) => {
+      const next = new Set(f);
+      if (next.has(id)) next.delete(id); else if (tree.children.has(id)) next.add(id);
+      return next;
+    });
+  };
   const open = (id) => { location.hash = href('trial', { trial: id }); };
 
   useEffect(() => {
@@ -100,10 +126,10 @@ function TreeBody({ data, focus }) {
   return (
     <>
       <div class="tree-toolbar">
-        <span>{data.nodes.length.toLocaleString()} trials in the lineage, {visible.length.toLocaleString()} drawn{foldedCount ? `, ${foldedCount.toLocaleString()} folded (ringed)` : ''}</span>
+        <span>{data.total.toLocaleString()} trials in the lineage, {visible.length.toLocaleString()} drawn{foldedCount ? `, ${foldedCount.toLocaleString()} folded (ringed)` : ''}</span>
         <button class="small" onClick={() => painter.current.fit()}>Fit</button>
         <button class="small" onClick={() => data.bestTrialId && move(data.bestTrialId)} disabled={!data.bestTrialId}>Best</button>
-        <button class="small" onClick={() => setFolded(new Set())} disabled={folded.size === 0 || data.nodes.length > 4 * FOLD_LIMIT}>Unfold all</button>
+        <button class="small" onClick={() => setFolded(new Set())} disabled={userFolded.size === 0}>Unfold all</button>
         <form onSubmit={(e) => { e.preventDefault(); if (tree.byId.has(goto.trim())) move(goto.trim()); }}>
           <label>trial <input size="8" value={goto} onInput={(e) => setGoto(e.target.value)} /></label> <button class="small">Go</button>
         </form>
@@ -124,7 +150,7 @@ function TreeBody({ data, focus }) {
         Keyboard: arrows move between parent, children and siblings; Enter opens; Space folds; + / - zoom; 0 fits.</p>
       {sel && (
         <p class="selected-node" aria-live="polite">Selected: <TrialLink id={sel.id}>trial {sel.id}</TrialLink> <StatusBadge status={sel.status} /> {sel.specialist}, score {fmt(sel.score)}
-          {tree.children.has(sel.id) && <> · {(sizes.get(sel.id) - 1).toLocaleString()} below · <button class="link" onClick={() => toggle(sel.id)}>{folded.has(sel.id) ? 'unfold' : 'fold'}</button></>}</p>)}
+          {(tree.children.has(sel.id) || hidesTrials(sel)) && <> · {(sizes.get(sel.id) - 1).toLocaleString()} below · <button class="link" onClick={() => toggle(sel.id)}>{folded.has(sel.id) ? 'unfold' : 'fold'}</button></>}</p>)}
       <details class="chain-list">
         <summary>Chain from the root to the best ({data.bestChain.length} trials)</summary>
         <ol>{data.bestChain.slice(-200).map((id) => <li><TrialLink id={id}>trial {id}</TrialLink> <StatusBadge status={node(id)?.status} /> {fmt(node(id)?.score)}</li>)}</ol>

@@ -127,10 +127,17 @@ public class CampaignBrowseResource {
 
     @GET
     @Path("/tree")
-    @Operation(summary = "The campaign's lineage tree as rows, root first, with status, score and the chain from the root to the best")
-    public Response tree(@PathParam("campaign") String campaign) {
+    @Operation(summary = "The campaign's lineage tree as rows, root first, with status, score and the chain from the root to the best;"
+            + " folded to at most 'limit' nodes, or the subtree 'under' a trial")
+    public Response tree(@PathParam("campaign") String campaign,
+                         @Parameter(description = "at most this many nodes drawn; a larger tree comes with subtrees folded"
+                                 + " (a folded node's 'hidden' counts what it holds), 1 to 1000000, default 10000")
+                         @QueryParam("limit") String limit,
+                         @Parameter(description = "only the subtree of this trial (to unfold a folded node)")
+                         @QueryParam("under") String under) {
         long start = System.nanoTime();
-        LineageTree tree = trees.tree(find(campaign));
+        int bounded = Params.wholeNumber("limit", limit, 1, 1_000_000, 10_000);
+        LineageTree tree = trees.tree(find(campaign), bounded, under == null || under.isBlank() ? null : under.trim());
         return Response.ok(tree).header("Server-Timing", serverTiming(start)).build();
     }
 

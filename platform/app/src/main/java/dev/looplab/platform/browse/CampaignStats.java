@@ -111,36 +111,56 @@ class CampaignStats {
                 });
     }
 
+    /**
+     * The campaign's search progress, reduced in PostgreSQL: the trials are numbered in recording order by a window
+     * function and only the keeps and, per bucket of the other scored trials, the lowest and highest score come back
+     * (at most {@code maxPoints} rows), so a campaign of 100,000 trials costs one indexed scan, not 100,000 rows
+     * carried into Java.
+     */
     BestSoFar bestSoFar(Campaign campaign, int maxPoints) {
         String direction = direction(campaign.id);
-        record Recorded(String id, String specialist, Double score, boolean keep, long atMs, Double testScore) {
+        record Counts(long recorded, long scored, long keeps, Long firstAtMs, Long lastAtMs) {
         }
-        List<Recorded> all = queries.query("select id, specialist, score, status = 'keep', recorded_at, test_score"
-                + " from trial where campaign_id = ? and " + COMPETING + " and recorded_at is not null"
-                + " order by recorded_at, length(id), id", List.of(campaign.id), rs -> {
-                    List<Recorded> out = new ArrayList<>();
-                    while (rs.next()) {
-                        out.add(new Recorded(rs.getString(1), rs.getString(2), BrowseQueries.nullableDouble(rs, 3),
-                                rs.getBoolean(4), millis(rs.getTimestamp(5)), BrowseQueries.nullableDouble(rs, 6)));
-                    }
-                    return out;
+        Counts counts = queries.query("select count(*), count(score), count(score) filter (where status = 'keep'),"
+                + " min(recorded_at), max(recorded_at) from trial where campaign_id = ? and " + COMPETING
+                + " and recorded_at is not null", List.of(campaign.id), rs -> {
+                    rs.next();
+                    return new Counts(rs.getLong(1), rs.getLong(2), rs.getLong(3),
+                            nullableMillis(rs.getTimestamp(4)), nullableMillis(rs.getTimestamp(5)));
                 });
+        long rest = counts.scored() - counts.keeps();
+        boolean thinned = counts.scored() > maxPoints;
+        // every keep, then the rest in equal runs by recording order: each run's lowest and highest score, so an
+        // outlier stays visible however many trials there are; unthinned, each run is one trial
+        long buckets = thinned ? Math.max(1, (maxPoints - counts.keeps()) / 2) : Math.max(1, rest);
         List<BestSoFar.Step> keeps = new ArrayList<>();
-        List<BestSoFar.Point> scored = new ArrayList<>();
-        Double best = null;
-        long index = 0;
-        for (Recorded r : all) {
-            index++;
-            if (r.score() == null) {
-                continue;
-            }
-            if (r.keep()) {
-                best = r.score();
-                keeps.add(new BestSoFar.Step(index, r.atMs(), r.id(), r.score(), r.testScore(), r.specialist()));
-            }
-            scored.add(new BestSoFar.Point(index, r.atMs(), r.id(), r.score(), best, r.keep()));
-        }
-        List<BestSoFar.Point> points = thin(scored, maxPoints);
+        List<BestSoFar.Point> points = new ArrayList<>();
+        queries.query("with numbered as (select id, specialist, score, status = 'keep' as keep, recorded_at,"
+                + " test_score, row_number() over (order by recorded_at, length(id), id) as idx"
+                + " from trial where campaign_id = ? and " + COMPETING + " and recorded_at is not null),"
+                + " bucketed as (select *, case when keep then -1 else (row_number() over (partition by keep order by"
+                + " idx) - 1) * ? / ? end as bucket from numbered where score is not null),"
+                + " ranked as (select *, row_number() over (partition by bucket order by score, idx) as low,"
+                + " row_number() over (partition by bucket order by score desc, idx) as high from bucketed)"
+                + " select id, specialist, score, keep, recorded_at, test_score, idx from ranked"
+                + " where keep or low = 1 or high = 1 order by idx",
+                List.of(campaign.id, buckets, Math.max(1, rest)), rs -> {
+                    Double best = null;
+                    while (rs.next()) {
+                        String id = rs.getString(1);
+                        double score = rs.getDouble(3);
+                        boolean keep = rs.getBoolean(4);
+                        long atMs = millis(rs.getTimestamp(5));
+                        long index = rs.getLong(7);
+                        if (keep) {
+                            best = score;
+                            keeps.add(new BestSoFar.Step(index, atMs, id, score, BrowseQueries.nullableDouble(rs, 6),
+                                    rs.getString(2)));
+                        }
+                        points.add(new BestSoFar.Point(index, atMs, id, score, best, keep));
+                    }
+                    return null;
+                });
         KeepRule.NoiseFloor noise = QuarkusTransaction.requiringNew().call(() ->
                 noiseFloors.noiseFloor(campaigns.findById(campaign.id)));
         Double baseline = queries.query("select score from trial where id = ?", List.of(campaign.rootTrialId),
@@ -148,42 +168,7 @@ class CampaignStats {
         return new BestSoFar(campaign.id, direction, baseline,
                 noise == null ? null : new BestSoFar.NoiseFloor(noise.sigma(), noise.runs(), noise.mean(),
                         2 * noise.sigma()),
-                all.size(), scored.size(), points.size() < scored.size(), keeps, points,
-                all.isEmpty() ? null : all.get(0).atMs(), all.isEmpty() ? null : all.get(all.size() - 1).atMs());
-    }
-
-    /**
-     * At most {@code maxPoints} of the scored trials: every keep, then per equal run of the rest its lowest and
-     * highest score, so an outlier stays visible however many trials there are.
-     */
-    static List<BestSoFar.Point> thin(List<BestSoFar.Point> scored, int maxPoints) {
-        if (scored.size() <= maxPoints) {
-            return scored;
-        }
-        List<BestSoFar.Point> kept = new ArrayList<>();
-        List<BestSoFar.Point> rest = new ArrayList<>();
-        scored.forEach(p -> (p.keep() ? kept : rest).add(p));
-        int buckets = Math.max(1, (maxPoints - kept.size()) / 2);
-        double per = (double) rest.size() / buckets;
-        for (int b = 0; b < buckets; b++) {
-            int from = (int) Math.floor(b * per);
-            int to = (int) Math.min(rest.size(), Math.floor((b + 1) * per));
-            BestSoFar.Point low = null;
-            BestSoFar.Point high = null;
-            for (int i = from; i < to; i++) {
-                BestSoFar.Point p = rest.get(i);
-                low = low == null || p.score() < low.score() ? p : low;
-                high = high == null || p.score() > high.score() ? p : high;
-            }
-            if (low != null) {
-                kept.add(low);
-                if (high != low) {
-                    kept.add(high);
-                }
-            }
-        }
-        kept.sort((a, b) -> Long.compare(a.index(), b.index()));
-        return kept;
+                counts.recorded(), counts.scored(), thinned, keeps, points, counts.firstAtMs(), counts.lastAtMs());
     }
 
     List<CampaignSummary> summaries() {

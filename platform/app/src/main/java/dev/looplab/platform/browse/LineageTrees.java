@@ -7,6 +7,7 @@ import dev.looplab.platform.lineage.LineageService;
 import dev.looplab.trial.TrialStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.NotFoundException;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,7 +31,11 @@ class LineageTrees {
     private record Known(TrialStatus status, Double score, boolean committed) {
     }
 
-    LineageTree tree(Campaign campaign) {
+    /**
+     * The campaign's tree, or with {@code under} the subtree of that trial, folded to at most {@code limit} drawn
+     * nodes ({@link TreeFolds}).
+     */
+    LineageTree tree(Campaign campaign, int limit, String under) {
         Map<String, Known> known = queries.query("select id, status, score, commit_id is not null from trial"
                 + " where campaign_id = ? and kind in ('root', 'proposal')", List.of(campaign.id), rs -> {
                     Map<String, Known> out = new HashMap<>();
@@ -58,15 +63,33 @@ class LineageTrees {
                 Known k = known.get(row.trialId());
                 nodes.add(new LineageTree.Node(row.trialId(), row.parentTrialId(), row.depth(), row.specialist(),
                         k != null && k.status() != null ? k.status() : row.status(),
-                        k != null && k.score() != null ? k.score() : row.score()));
+                        k != null && k.score() != null ? k.score() : row.score(), 0));
             }
         }
         List<String> chain = campaign.bestTrialId == null || !shown.contains(campaign.bestTrialId) ? List.of()
                 : store.chainRows(campaign.bestTrialId).stream().map(TrialNode::trialId).toList();
         long withoutCommit = known.values().stream().filter(k -> !k.committed()).count();
+        List<LineageTree.Node> part = nodes;
+        if (under != null) {
+            int from = 0;
+            while (from < nodes.size() && !nodes.get(from).id().equals(under)) {
+                from++;
+            }
+            if (from == nodes.size()) {
+                throw new NotFoundException("trial '" + under + "' is not in the tree of campaign '" + campaign.id
+                        + "': GET /api/campaigns/" + campaign.id + "/tree lists its trials");
+            }
+            // depth first: the subtree is the rows after it until one as shallow as it
+            int to = from + 1;
+            while (to < nodes.size() && nodes.get(to).depth() > nodes.get(from).depth()) {
+                to++;
+            }
+            part = nodes.subList(from, to);
+        }
         return new LineageTree(campaign.id, campaign.task, campaign.rootTrialId, campaign.bestTrialId,
                 queries.query("select direction from trial where campaign_id = ? and direction is not null limit 1",
                         List.of(campaign.id), rs -> rs.next() ? rs.getString(1) : null),
-                nodes, chain, withoutCommit);
+                TreeFolds.fold(part, under == null ? chain : List.of(under), limit), chain, withoutCommit,
+                nodes.size(), under);
     }
 }

@@ -220,6 +220,16 @@ class BrowseResourceTest {
         assertThat(tree.getLong("withoutCommit")).isEqualTo(1);
         assertThat(tree.getString("nodes.find { it.id == '" + ids.get("queued") + "' }.status"))
                 .as("in-flight status from Postgres").isEqualTo("queued");
+        assertThat(tree.getLong("total")).isEqualTo(tree.getList("nodes").size());
+        assertThat(tree.getList("nodes.hidden", Long.class)).as("small enough to be sent unfolded").containsOnly(0L);
+        JsonPath subtree = given().get("/api/campaigns/" + CAMPAIGN + "/tree?under=" + ids.get("keep")).then()
+                .statusCode(200).extract().jsonPath();
+        assertThat(subtree.getList("nodes.id")).containsExactly(ids.get("keep"), ids.get("discard"),
+                ids.get("crash"), ids.get("queued"), ids.get("second"));
+        assertThat(subtree.getString("under")).isEqualTo(ids.get("keep"));
+        given().get("/api/campaigns/" + CAMPAIGN + "/tree?under=no-such-trial").then().statusCode(404)
+                .body(containsString("not in the tree of campaign"));
+        given().get("/api/campaigns/" + CAMPAIGN + "/tree?limit=0").then().statusCode(400);
 
         assertThat(given().get("/api/trials/" + ids.get("second") + "/chain").then().statusCode(200).extract()
                 .jsonPath().getList("id")).containsExactly(root, ids.get("keep"), ids.get("second"));
