@@ -55,7 +55,8 @@ export class TreeCanvas {
     h.each((d) => {
       const n = tree.byId.get(d.data);
       const p = { id: d.data, x: d.y, y: d.x, parent: d.parent ? d.parent.data : null, node: n,
-        folded: folded.has(d.data) && ((tree.children.get(d.data) || []).length > 0 || n.hidden > 0) };
+        folded: folded.has(d.data) && ((tree.children.get(d.data) || []).length > 0 || n.hidden > 0),
+        more: !folded.has(d.data) && n.hidden > 0 ? n.hidden : 0 };
       this.points.push(p);
       this.index.set(p.id, p);
     });
@@ -163,7 +164,7 @@ export class TreeCanvas {
     ctx.lineWidth = 1.5 / Math.max(t.k, 0.5);
     for (const p of this.points) {
       if (!inView(p)) continue;
-      if (p.folded) {
+      if (p.folded || p.more) {
         ctx.strokeStyle = '#202124';
         ctx.beginPath();
         ctx.arc(p.x, p.y, R + 2.5, 0, Math.PI * 2);
@@ -182,7 +183,7 @@ export class TreeCanvas {
       ctx.textBaseline = 'middle';
       for (const p of this.points) {
         if (!inView(p)) continue;
-        const folded = p.folded ? ` +${this.model.sizes.get(p.id) - 1}` : '';
+        const folded = p.folded ? ` +${this.model.sizes.get(p.id) - 1}` : p.more ? ` +${p.more} more` : '';
         ctx.fillText(p.id + folded, p.x + R + 3, p.y - 6);
       }
     }

@@ -47,9 +47,11 @@ function TreeBody({ data, focus, openSubtree }) {
   const [userFolded, setFolded] = useState(() => new Set());
   const folded = useMemo(() => {
     const all = new Set(userFolded);
-    for (const n of data.nodes) if (hidesTrials(n)) all.add(n.id);
+    // a node that hides trials and has none of its children here is folded; one with children here (a chain node
+    // whose other children did not all fit) stays open and shows "+N more"
+    for (const n of data.nodes) if (hidesTrials(n) && !tree.children.has(n.id)) all.add(n.id);
     return all;
-  }, [data, userFolded]);
+  }, [tree, userFolded]);
   const visible = useMemo(() => visibleIds(tree, folded), [tree, folded]);
   // once per fold change, not per render (hovering re-renders): a set, since folded x visible was 30M comparisons
   const foldedCount = useMemo(() => {
@@ -146,11 +148,11 @@ function TreeBody({ data, focus, openSubtree }) {
             {shown.specialist} · score {fmt(shown.score)}
           </div>)}
       </div>
-      <p class="caption">Click a trial to open it; right-click or Shift+click folds or unfolds its subtree; drag to move, scroll to zoom.
+      <p class="caption">Click a trial to open it; right-click or Shift+click folds or unfolds its subtree (a ringed trial has trials below it not drawn yet: this fetches them); drag to move, scroll to zoom.
         Keyboard: arrows move between parent, children and siblings; Enter opens; Space folds; + / - zoom; 0 fits.</p>
       {sel && (
         <p class="selected-node" aria-live="polite">Selected: <TrialLink id={sel.id}>trial {sel.id}</TrialLink> <StatusBadge status={sel.status} /> {sel.specialist}, score {fmt(sel.score)}
-          {(tree.children.has(sel.id) || hidesTrials(sel)) && <> · {(sizes.get(sel.id) - 1).toLocaleString()} below · <button class="link" onClick={() => toggle(sel.id)}>{folded.has(sel.id) ? 'unfold' : 'fold'}</button></>}</p>)}
+          {(tree.children.has(sel.id) || hidesTrials(sel)) && <> · {(sizes.get(sel.id) - 1).toLocaleString()} below · <button class="link" onClick={() => toggle(sel.id)}>{hidesTrials(sel) ? `open the ${sel.hidden.toLocaleString()} not drawn` : folded.has(sel.id) ? 'unfold' : 'fold'}</button></>}</p>)}
       <details class="chain-list">
         <summary>Chain from the root to the best ({data.bestChain.length} trials)</summary>
         <ol>{data.bestChain.slice(-200).map((id) => <li><TrialLink id={id}>trial {id}</TrialLink> <StatusBadge status={node(id)?.status} /> {fmt(node(id)?.score)}</li>)}</ol>

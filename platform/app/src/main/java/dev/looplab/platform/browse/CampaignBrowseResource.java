@@ -118,11 +118,14 @@ public class CampaignBrowseResource {
     @GET
     @Path("/best-so-far")
     @Operation(summary = "The best score after each recorded trial, over trial index and time, with keeps and the noise floor")
-    public BestSoFar bestSoFar(@PathParam("campaign") String campaign,
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = BestSoFar.class)))
+    public Response bestSoFar(@PathParam("campaign") String campaign,
                                @Parameter(description = "at most this many scored points (keeps always kept), 10 to 100000, default 2000")
                                @QueryParam("max_points") String maxPoints) {
+        long start = System.nanoTime();
         int bounded = Params.wholeNumber("max_points", maxPoints, 10, 100_000, 2_000);
-        return stats.bestSoFar(find(campaign), bounded);
+        BestSoFar series = stats.bestSoFar(find(campaign), bounded);
+        return Response.ok(series).header("Server-Timing", serverTiming(start)).build();
     }
 
     @GET

@@ -128,23 +128,22 @@ class CampaignStats {
                     return new Counts(rs.getLong(1), rs.getLong(2), rs.getLong(3),
                             nullableMillis(rs.getTimestamp(4)), nullableMillis(rs.getTimestamp(5)));
                 });
-        long rest = counts.scored() - counts.keeps();
         boolean thinned = counts.scored() > maxPoints;
-        // every keep, then the rest in equal runs by recording order: each run's lowest and highest score, so an
-        // outlier stays visible however many trials there are; unthinned, each run is one trial
-        long buckets = thinned ? Math.max(1, (maxPoints - counts.keeps()) / 2) : Math.max(1, rest);
+        // every keep, then the trials in equal stretches of the trial index: each stretch's lowest and highest score
+        // among the other scored trials, so an outlier stays visible however many trials there are. One sort (the
+        // numbering) and one hash aggregate; unthinned, each stretch is one trial
+        long stretches = thinned ? Math.max(1, (maxPoints - counts.keeps()) / 2) : Math.max(1, counts.recorded());
         List<BestSoFar.Step> keeps = new ArrayList<>();
         List<BestSoFar.Point> points = new ArrayList<>();
-        queries.query("with numbered as (select id, specialist, score, status = 'keep' as keep, recorded_at,"
-                + " test_score, row_number() over (order by recorded_at, length(id), id) as idx"
+        queries.query("with numbered as materialized (select id, specialist, score, status = 'keep' as keep,"
+                + " recorded_at, test_score, row_number() over (order by recorded_at, length(id), id) as idx"
                 + " from trial where campaign_id = ? and " + COMPETING + " and recorded_at is not null),"
-                + " bucketed as (select *, case when keep then -1 else (row_number() over (partition by keep order by"
-                + " idx) - 1) * ? / ? end as bucket from numbered where score is not null),"
-                + " ranked as (select *, row_number() over (partition by bucket order by score, idx) as low,"
-                + " row_number() over (partition by bucket order by score desc, idx) as high from bucketed)"
-                + " select id, specialist, score, keep, recorded_at, test_score, idx from ranked"
-                + " where keep or low = 1 or high = 1 order by idx",
-                List.of(campaign.id, buckets, Math.max(1, rest)), rs -> {
+                + " picked as (select (min(array[score, idx]))[2] as low, (max(array[score, -idx]))[2] as high"
+                + " from numbered where score is not null and not keep group by (idx - 1) * ? / ?)"
+                + " select id, specialist, score, keep, recorded_at, test_score, idx from numbered"
+                + " where score is not null and (keep or idx in (select low from picked union select -high from picked))"
+                + " order by idx",
+                List.of(campaign.id, stretches, Math.max(1, counts.recorded())), rs -> {
                     Double best = null;
                     while (rs.next()) {
                         String id = rs.getString(1);

@@ -10,9 +10,10 @@ import java.util.Set;
 
 /**
  * Which part of a large tree the browser draws: a tree of at most {@code limit} nodes is sent whole; a larger one
- * keeps the chain to the best and every chain node's children, folds the other subtrees, then unfolds the smallest
- * folded subtrees while the drawn count stays within the limit. A folded node carries how many trials it hides, and
- * the browser asks for its subtree when it is unfolded. Done here rather than in the browser so a campaign of
+ * keeps the chain to the best and, of each chain node's other children, a fair share of the room left (oldest first),
+ * folds their subtrees, then unfolds the smallest folded subtrees while the drawn count stays within the limit. A node
+ * carries how many trials below it were not sent ({@code hidden}): all of them for a folded node, the children left
+ * out for a chain node that stays open. The browser asks for a node's subtree when it is opened. Done here rather than in the browser so a campaign of
  * 100,000 trials sends 10,000 rows, not 100,000 to be folded in JavaScript.
  */
 final class TreeFolds {
@@ -50,22 +51,38 @@ final class TreeFolds {
                 size[parent[i]] += size[i];
             }
         }
+        List<Integer> chainAt = new ArrayList<>();
         Set<Integer> onChain = new HashSet<>();
-        chain.stream().map(at::get).filter(i -> i != null).forEach(onChain::add);
+        chain.stream().map(at::get).filter(i -> i != null && onChain.add(i)).forEach(chainAt::add);
         if (onChain.isEmpty()) {
             onChain.add(0);
+            chainAt.add(0);
         }
+        // the chain is drawn, and of each chain node's other children a fair share of the room left (oldest first;
+        // a chain node with few takes all, the rest split what it leaves); a child with trials below starts folded
+        Map<Integer, List<Integer>> offChain = new HashMap<>();
+        for (int c : chainAt) {
+            List<Integer> kids = children.get(c) == null ? List.of() : children.get(c);
+            offChain.put(c, kids.stream().filter(k -> !onChain.contains(k)).toList());
+        }
+        long room = Math.max(0, limit - chainAt.size());
+        List<Integer> byCount = new ArrayList<>(chainAt);
+        byCount.sort(Comparator.<Integer>comparingInt(c -> offChain.get(c).size()).thenComparingInt(c -> c));
+        Set<Integer> left = new HashSet<>();
+        long drawn = chainAt.size();
         Set<Integer> folded = new HashSet<>();
         List<Integer> candidates = new ArrayList<>();
-        long drawn = 0;
-        for (int c : onChain) {
-            drawn++;
-            for (int child : children.get(c) == null ? List.<Integer>of() : children.get(c)) {
-                if (onChain.contains(child)) {
-                    continue;
-                }
-                drawn++;
-                if (children.get(child) != null) {
+        for (int k = 0; k < byCount.size(); k++) {
+            List<Integer> kids = offChain.get(byCount.get(k));
+            long share = room / (byCount.size() - k);
+            int take = (int) Math.min(kids.size(), share);
+            room -= take;
+            drawn += take;
+            for (int j = 0; j < kids.size(); j++) {
+                int child = kids.get(j);
+                if (j >= take) {
+                    left.add(child);
+                } else if (children.get(child) != null) {
                     folded.add(child);
                     candidates.add(child);
                 }
@@ -82,14 +99,20 @@ final class TreeFolds {
         }
         List<LineageTree.Node> out = new ArrayList<>((int) Math.min(n, drawn + 16));
         boolean[] shown = new boolean[n];
+        // what a chain node's children left out hold: the chain node shows it ("+N more") and opens it on request
+        Map<Integer, Long> leftOut = new HashMap<>();
+        for (int child : left) {
+            leftOut.merge(parent[child], size[child], Long::sum);
+        }
         for (int i = 0; i < n; i++) {
             int p = parent[i];
-            if (i != 0 && (p < 0 || !shown[p] || folded.contains(p))) {
+            if (i != 0 && (p < 0 || !shown[p] || folded.contains(p) || left.contains(i))) {
                 continue;
             }
             shown[i] = true;
             LineageTree.Node row = rows.get(i);
-            out.add(folded.contains(i) ? row.hiding(size[i] - 1) : row);
+            out.add(folded.contains(i) ? row.hiding(size[i] - 1)
+                    : leftOut.containsKey(i) ? row.hiding(leftOut.get(i)) : row);
         }
         return out;
     }

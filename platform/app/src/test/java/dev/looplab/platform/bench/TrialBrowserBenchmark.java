@@ -119,7 +119,9 @@ class TrialBrowserBenchmark {
         other.put("best-so-far (2,000 points)", time("api/campaigns/bench-100k/best-so-far"));
         other.put("specialists", time("api/campaigns/bench-100k/specialists"));
         other.put("statuses", time("api/campaigns/bench-100k/statuses"));
-        other.put("tree (100,000 rows)", time("api/campaigns/bench-100k/tree"));
+        other.put("best-so-far, every point (100,000)", time("api/campaigns/bench-100k/best-so-far?max_points=100000"));
+        other.put("tree of 100,000 trials, folded to 10,000 nodes", time("api/campaigns/bench-100k/tree"));
+        other.put("tree of 100,000 trials, unfolded", time("api/campaigns/bench-100k/tree?limit=1000000"));
         other.put("tree (10,000 rows)", time("api/campaigns/bench-10k/tree"));
         other.put("CSV export (all rows)", time("api/campaigns/bench-100k/trials.csv"));
         StringBuilder others = new StringBuilder("| endpoint | round trip p50 | p95 |\n|---|---|---|\n");
@@ -162,6 +164,24 @@ class TrialBrowserBenchmark {
             }
             out.append("\nWhere the last warm load's time went (ms from navigation start; API requests as start-end):\n\n")
                     .append(timeline);
+            // the 100,000-trial tree comes folded: opening the largest folded node fetches its subtree
+            paint(driver, "#/campaign/bench-100k/tree", "tree");
+            JavascriptExecutor tree = (JavascriptExecutor) driver;
+            String before = (String) tree.executeScript("return document.getElementById('tree-canvas').dataset.drawn");
+            String opened = (String) tree.executeScript("const c = document.getElementById('tree-canvas');"
+                    + " const f = c.looplab.points.filter(p => p.folded && p.node.hidden > 0)"
+                    + "   .sort((a, b) => b.node.hidden - a.node.hidden)[0];"
+                    + " window.looplabUnfoldStart = performance.now();"
+                    + " c.looplab.onToggle(f.id); return f.id + ' (' + f.node.hidden + ' trials below)';");
+            long until = System.currentTimeMillis() + 60_000;
+            while (before.equals(tree.executeScript("return document.getElementById('tree-canvas').dataset.drawn"))) {
+                assertThat(System.currentTimeMillis()).as("the folded node %s opens", opened).isLessThan(until);
+                Thread.sleep(10);
+            }
+            Number unfoldMs = (Number) tree.executeScript("return performance.now() - window.looplabUnfoldStart");
+            out.append(String.format(Locale.ROOT, "%nOpening the 100,000-trial tree's largest folded node, %s:"
+                    + " %.0f ms until drawn (%s nodes drawn before, %s after).%n", opened, unfoldMs.doubleValue(),
+                    before, tree.executeScript("return document.getElementById('tree-canvas').dataset.drawn")));
             // the 10,000-node tree: frame times while zooming in and out and panning
             paint(driver, "#/campaign/bench-10k/tree", "tree");
             JavascriptExecutor js = (JavascriptExecutor) driver;

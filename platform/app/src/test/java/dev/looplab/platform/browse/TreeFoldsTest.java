@@ -57,6 +57,18 @@ class TreeFoldsTest {
     }
 
     @Test
+    void aChainNodeWithMoreChildrenThanRoomSendsTheOldestAndCountsTheRest() {
+        List<LineageTree.Node> rows = new ArrayList<>(List.of(node("0", null, 0), node("1", "0", 1)));
+        for (int i = 0; i < 10; i++) {
+            rows.add(node("c" + i, "0", 1));
+        }
+        List<LineageTree.Node> sent = TreeFolds.fold(rows, List.of("0", "1"), 5);
+        assertThat(ids(sent)).containsExactly("0", "1", "c0", "c1", "c2");
+        assertThat(sent.get(0).hidden()).as("the root stays open and counts the 7 children left out").isEqualTo(7);
+        assertThat(sent.stream().mapToLong(n -> 1 + n.hidden()).sum()).isEqualTo(rows.size());
+    }
+
+    @Test
     void aDeepChainOf100000TrialsFoldsToTheLimit() {
         List<LineageTree.Node> rows = new ArrayList<>();
         rows.add(node("r", null, 0));
