@@ -113,9 +113,8 @@ class CampaignStats {
 
     /**
      * The campaign's search progress, reduced in PostgreSQL: the trials are numbered in recording order by a window
-     * function and only the keeps and, per bucket of the other scored trials, the lowest and highest score come back
-     * (at most {@code maxPoints} rows), so a campaign of 100,000 trials costs one indexed scan, not 100,000 rows
-     * carried into Java.
+     * function and only the keeps and, per equal stretch of the trial index, the lowest and highest score of the
+     * other scored trials come back (at most {@code maxPoints} rows), so 100,000 trials are not carried into Java.
      */
     BestSoFar bestSoFar(Campaign campaign, int maxPoints) {
         String direction = direction(campaign.id);

@@ -13,8 +13,8 @@ import java.util.Set;
  * keeps the chain to the best and, of each chain node's other children, a fair share of the room left (oldest first),
  * folds their subtrees, then unfolds the smallest folded subtrees while the drawn count stays within the limit. A node
  * carries how many trials below it were not sent ({@code hidden}): all of them for a folded node, the children left
- * out for a chain node that stays open. The browser asks for a node's subtree when it is opened. Done here rather than in the browser so a campaign of
- * 100,000 trials sends 10,000 rows, not 100,000 to be folded in JavaScript.
+ * out for a chain node that stays open. The browser asks for a node's subtree when it is opened. Done here rather
+ * than in the browser so a campaign of 100,000 trials sends 10,000 rows, not 100,000 to be folded in JavaScript.
  */
 final class TreeFolds {
     private TreeFolds() {
