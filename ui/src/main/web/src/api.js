@@ -12,11 +12,34 @@ async function failure(response, url) {
     const body = await response.json();
     if (body && body.error) message = body.error;
   } catch (e) { /* not JSON */ }
+  if (response.status === 403) {
+    message = `${message}: this browser's role may not do this. Sign in (top right) with a token of a role that may,`
+      + ' an admin token for replays and campaign controls (looplab up keeps one in ~/.looplab/admin.token)';
+  } else if (response.status === 401) {
+    message = `${message}: the platform wants a token. Sign in (top right) with one from looplab token create`;
+  }
   return new ApiError(response.status, message);
 }
 
+const TOKEN_KEY = 'looplab.token';
+
+/** The API token this browser signed in with (sent as a bearer token), or null: then requests carry none. */
+export function storedToken() {
+  try { return localStorage.getItem(TOKEN_KEY); } catch (e) { return null; }
+}
+
+/** Signs this browser in with `secret` (null signs out); the next request carries it. */
+export function storeToken(secret) {
+  if (secret) localStorage.setItem(TOKEN_KEY, secret); else localStorage.removeItem(TOKEN_KEY);
+}
+
+function headers(extra) {
+  const token = storedToken();
+  return token ? { ...extra, Authorization: `Bearer ${token}` } : extra;
+}
+
 export async function getJson(url, options) {
-  const response = await fetch(url, { headers: { Accept: 'application/json' }, ...options });
+  const response = await fetch(url, { ...options, headers: headers({ Accept: 'application/json' }) });
   if (!response.ok) throw await failure(response, url);
   return response.json();
 }
@@ -32,13 +55,13 @@ export async function getOptional(url) {
 }
 
 export async function getText(url) {
-  const response = await fetch(url);
+  const response = await fetch(url, { headers: headers({}) });
   if (!response.ok) throw await failure(response, url);
   return response.text();
 }
 
 export async function post(url) {
-  const response = await fetch(url, { method: 'POST', headers: { Accept: 'application/json' } });
+  const response = await fetch(url, { method: 'POST', headers: headers({ Accept: 'application/json' }) });
   if (!response.ok) throw await failure(response, url);
   return response.status === 204 ? null : response.json();
 }

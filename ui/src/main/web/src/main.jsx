@@ -2,7 +2,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import './styles.css';
 import { parseRoute, href, legacyRedirect } from './route.js';
-import { getJson } from './api.js';
+import { getJson, storedToken, storeToken, ApiError } from './api.js';
 import { statusGroups, STATUS_ORDER } from './format.js';
 import { startLive, onConnection } from './live.js';
 import { useKeys } from './hooks.js';
@@ -35,6 +35,70 @@ function LiveDot() {
           title={on ? 'live: changes arrive as they happen' : 'not connected: reconnecting'}>
       <span aria-hidden="true">●</span> {on ? 'live' : 'offline'}
     </span>
+  );
+}
+
+/**
+ * Who this browser is to the platform, and Sign in / Sign out. Without a token a browser on the platform's own
+ * machine is a viewer; starting replays or pausing a campaign needs an admin token (looplab up keeps one in
+ * LOOPLAB_HOME/admin.token).
+ */
+function Caller() {
+  const [me, setMe] = useState(null);
+  const [error, setError] = useState(null);
+  const [asking, setAsking] = useState(false);
+  const load = () => getJson('/api/me').then((m) => { setMe(m); setError(null); }, (e) => {
+    setMe(null);
+    if (e instanceof ApiError && e.status === 401 && storedToken()) {
+      storeToken(null);
+      setError('the platform refused this browser\'s token (revoked?): signed out');
+    } else {
+      setError(e.message);
+    }
+  });
+  useEffect(() => { load(); }, []);
+  const signOut = () => { storeToken(null); load(); };
+  return (
+    <span id="caller" class="caller" title={error || (me ? `${me.name}: ${me.role}` : '')}>
+      {me ? <span id="caller-role">{me.token ? `${me.name} (${me.role})` : me.role}</span> : <span class="muted">not signed in</span>}
+      {' '}
+      {storedToken()
+        ? <button class="link" id="sign-out" onClick={signOut}>Sign out</button>
+        : <button class="link" id="sign-in" onClick={() => setAsking(true)}>Sign in</button>}
+      {asking && <SignIn onClose={() => setAsking(false)} onDone={() => { setAsking(false); load(); }} />}
+    </span>
+  );
+}
+
+function SignIn({ onClose, onDone }) {
+  const [secret, setSecret] = useState('');
+  const [error, setError] = useState(null);
+  const submit = async (e) => {
+    e.preventDefault();
+    storeToken(secret.trim());
+    try {
+      await getJson('/api/me');
+      onDone();
+    } catch (err) {
+      storeToken(null);
+      setError(err instanceof ApiError && err.status === 401
+        ? 'The platform does not know this token (mistyped or revoked). Create one with looplab token create --role admin --name <you>, or use the admin token looplab up keeps in LOOPLAB_HOME/admin.token (~/.looplab/admin.token by default).'
+        : err.message);
+    }
+  };
+  return (
+    <div class="modal" role="dialog" aria-modal="true" aria-labelledby="sign-in-title" onClick={onClose}>
+      <form class="modal-body" onClick={(e) => e.stopPropagation()} onSubmit={submit}>
+        <h2 id="sign-in-title">Sign in</h2>
+        <p>Paste an API token. This browser keeps it and sends it with every request until you sign out.
+          Under <code>looplab up</code> the admin token is the file <code>~/.looplab/admin.token</code> (or LOOPLAB_HOME/admin.token).</p>
+        <label>Token <input id="token-input" type="password" autocomplete="off" value={secret}
+          onInput={(e) => setSecret(e.target.value)} autofocus /></label>
+        {error && <p class="error" role="alert" id="sign-in-error">{error}</p>}
+        <div class="buttons"><button type="submit" id="sign-in-submit" disabled={!secret.trim()}>Sign in</button>
+          <button type="button" onClick={onClose}>Cancel</button></div>
+      </form>
+    </div>
   );
 }
 
@@ -108,6 +172,7 @@ function App() {
             Compare{compare.length ? ` (${compare.length})` : ''}</a>
         </nav>
         <button class="link help-button" onClick={() => setHelp(true)} title="keyboard shortcuts">?</button>
+        <Caller />
         <LiveDot />
       </header>
       <main id="main" tabIndex={-1}>{view}</main>

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { getJson, getOptional, getText, post, enc, ApiError } from '../api.js';
 import { useLoad, useLive, useThrottled } from '../hooks.js';
 import { href } from '../route.js';
@@ -10,15 +10,18 @@ import { bestSoFarChart } from '../charts/bestSoFar.js';
 export function CampaignOverview({ campaign }) {
   const base = `/api/campaigns/${enc(campaign)}`;
   const summary = useLoad(async () => {
-    const [all, view] = await Promise.all([getJson('/api/campaign-summaries'), getJson(base)]);
-    return { summary: all.find((s) => s.campaign === campaign), view };
+    const [one, view] = await Promise.all([getJson(`/api/campaign-summaries?campaign=${enc(campaign)}`), getJson(base)]);
+    return { summary: one[0], view };
   }, [campaign]);
-  const series = useLoad(() => getJson(`${base}/best-so-far`), [campaign]);
-  const specialists = useLoad(() => getJson(`${base}/specialists`), [campaign]);
-  const statuses = useLoad(() => getJson(`${base}/statuses`), [campaign]);
-  const knowledge = useLoad(async () => {
+  // the chart is what the page is for: its query runs first, and the tables below ask once it has come back, so
+  // on a busy server they do not share the CPU with it (later reloads need not wait)
+  const chart = useMemo(() => gate(), [campaign]);
+  const series = useLoad(() => getJson(`${base}/best-so-far`).finally(chart.open), [campaign]);
+  const specialists = useLoad(() => chart.then(() => getJson(`${base}/specialists`)), [campaign]);
+  const statuses = useLoad(() => chart.then(() => getJson(`${base}/statuses`)), [campaign]);
+  const knowledge = useLoad(() => chart.then(async () => {
     try { return await getText(`${base}/knowledge`); } catch (e) { if (e instanceof ApiError && e.status === 404) return null; throw e; }
-  }, [campaign]);
+  }), [campaign]);
 
   // a recorded trial moves the numbers: refetch the aggregates, at most every 2 s however fast trials finish
   const refresh = useThrottled(() => { summary.reload(); series.reload(); specialists.reload(); statuses.reload(); }, 2000);
@@ -60,6 +63,13 @@ export function CampaignOverview({ campaign }) {
       </Section>
     </div>
   );
+}
+
+/** A promise-like gate: then(fn) runs fn once open() has been called (at once after that). */
+function gate() {
+  let open;
+  const opened = new Promise((resolve) => { open = resolve; });
+  return { open: () => open(), then: (fn) => opened.then(fn) };
 }
 
 /** Pause, resume and stop, shown only where the campaign API has a state (and so takes them). */

@@ -79,7 +79,8 @@ public class WorkerLifecycle {
                 config.worker().threads(), Duration.ofSeconds(config.worker().minGraceSeconds()),
                 config.worker().keepWorkDirs(), DjlRuntime::classpathString, sandbox,
                 config.worker().devices().orElse(null), config.worker().python(),
-                TrainingCommand.ceilingFactor(config.worker().wallCeilingFactor())), tasks, artifacts, events, token);
+                TrainingCommand.ceilingFactor(config.worker().wallCeilingFactor())), tasks, artifacts, events, token,
+                config.platform().url().filter(u -> !u.isBlank()));
         checkSandbox();
         PlatformLeases platform = config.platform().url().filter(u -> !u.isBlank())
                 .map(url -> new PlatformLeases(url, workerId, token)).orElse(null);

@@ -57,7 +57,8 @@ public final class Looplab {
                   Other settings: LOOPLAB_PORT (8080), LOOPLAB_CAMPAIGN, LOOPLAB_TASK (golf-mini),
                   LOOPLAB_TRAIN_BUDGET_S (0 = the task's own budget), LOOPLAB_NOISE_RUNS (2).
                   The platform listens on 127.0.0.1 (LOOPLAB_BIND names another interface, then every caller needs
-                  a token); the admin token in LOOPLAB_HOME/admin.token (mode 600) serves this machine's CLI.
+                  a token); the admin token in LOOPLAB_HOME/admin.token (mode 600) serves this machine's CLI,
+                  and the browser's Sign in takes it (without a token the browser only reads).
 
                 """ + StatusCommand.USAGE + """
 
@@ -101,6 +102,8 @@ public final class Looplab {
         }
         progress.say("Looplab is up: open " + stack.platformUrl() + "/ (./looplab status shows how it runs;"
                 + " a crashed app or service is restarted; Ctrl-C stops everything)");
+        progress.say("the browser reads without a token; to start replays or pause campaigns from it, Sign in with"
+                + " the admin token in " + PlatformAccess.adminTokenFile(settings.home()));
         progress.close();
 
         CountDownLatch stopped = new CountDownLatch(1);

@@ -245,11 +245,8 @@ public final class Stack implements AutoCloseable {
         platformEnv.put("LOOPLAB_PORT", Integer.toString(settings.port()));
         // the platform registers this file's secret as token local-admin at every start
         platformEnv.put("LOOPLAB_ADMIN_TOKEN_FILE", adminToken.toAbsolutePath().toString());
-        // this machine's browser is the researcher's: the UI may start replays; LOOPLAB_LOCAL_ROLE=viewer (or none)
-        // where other users share the machine
-        if (System.getenv("LOOPLAB_LOCAL_ROLE") == null && !settings.extraEnv().containsKey("LOOPLAB_LOCAL_ROLE")) {
-            platformEnv.put("LOOPLAB_LOCAL_ROLE", "admin");
-        }
+        // a request without a token from this machine reads (LOOPLAB_LOCAL_ROLE, viewer by default): any local user
+        // may browse, while acting (replays, campaign controls) takes a token, which the browser signs in with
         List<String> jvm = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx512m");
 
         progress.say("starting the platform on port " + settings.port() + " ...");

@@ -64,7 +64,9 @@ class ChaosIT {
         long began = System.nanoTime();
         stack = Stack.start(new Stack.Settings(root, home, LocalPorts.free(), CAMPAIGN, NapTask.TASK, 40, true,
                 Map.of("LOOPLAB_RECIPES_DIR", recipes.toString(), "LOOPLAB_NOISE_RUNS", "0", "LOOPLAB_WORKERS", "2",
-                        "LOOPLAB_LEASES_TTL", "10s", "LOOPLAB_LEASES_CHECK_INTERVAL", "1s")));
+                        "LOOPLAB_LEASES_TTL", "10s", "LOOPLAB_LEASES_CHECK_INTERVAL", "1s",
+                        // the test proposes over REST without a token, as the same machine's admin
+                        "LOOPLAB_LOCAL_ROLE", "admin")));
         String rootTrial = await().atMost(Duration.ofMinutes(2)).until(
                 () -> string(get("/api/campaigns/" + CAMPAIGN), "rootTrialId"), id -> id != null);
 

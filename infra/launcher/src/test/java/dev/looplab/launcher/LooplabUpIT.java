@@ -305,6 +305,17 @@ class LooplabUpIT {
         try (TrialBrowser browser = new TrialBrowser(stack.platformUrl()); Connection db = db()) {
             long before = count(db, "select count(*) from replay where original_trial_id = '" + scored + "'");
             browser.open("/#/trial/" + scored);
+            // without a token this machine's browser only reads: the replay is refused and says how to sign in
+            browser.awaitText("#caller", "viewer");
+            browser.await("#replay-button").click();
+            browser.awaitText(".replay .note", "Sign in");
+            assertThat(count(db, "select count(*) from replay where original_trial_id = '" + scored + "'"))
+                    .isEqualTo(before);
+            // signed in with looplab up's admin token, the same click queues a replay
+            browser.await("#sign-in").click();
+            browser.await("#token-input").sendKeys(ADMIN_SECRET);
+            browser.await("#sign-in-submit").click();
+            browser.awaitText("#caller-role", "admin");
             browser.await("#replay-button").click();
             browser.awaitText(".replay .note", "queued as trial");
             browser.until(d -> browser.all("#replay-table tr[data-replay]").size() == before + 1);

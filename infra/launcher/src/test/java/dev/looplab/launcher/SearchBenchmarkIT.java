@@ -53,7 +53,9 @@ class SearchBenchmarkIT {
         long started = System.nanoTime();
         Map<String, Arm> arms = new LinkedHashMap<>();
         try (Stack stack = Stack.start(new Stack.Settings(root, home, LocalPorts.free(), "search-warmup", "golf-mini",
-                budget, true, Map.of("LOOPLAB_NOISE_RUNS", "2")))) {
+                budget, true, Map.of("LOOPLAB_NOISE_RUNS", "2",
+                        // the benchmark starts and stops campaigns over REST without a token, as this machine's admin
+                        "LOOPLAB_LOCAL_ROLE", "admin")))) {
             String url = stack.platformUrl();
             stop(url, "search-warmup");
             for (int r = 1; r <= repeats; r++) {

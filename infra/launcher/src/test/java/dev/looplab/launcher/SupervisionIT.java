@@ -46,7 +46,9 @@ class SupervisionIT {
         // short leases, so a pause of the platform outlasts them (givenThePlatformPaused...)
         stack = Stack.start(new Stack.Settings(root, home, LocalPorts.free(), CAMPAIGN, NapTask.TASK, 30, true,
                 Map.of("LOOPLAB_RECIPES_DIR", recipes.toString(), "LOOPLAB_NOISE_RUNS", "0",
-                        "LOOPLAB_LEASES_TTL", "6s", "LOOPLAB_LEASES_CHECK_INTERVAL", "1s")));
+                        "LOOPLAB_LEASES_TTL", "6s", "LOOPLAB_LEASES_CHECK_INTERVAL", "1s",
+                        // the test proposes over REST without a token, as the same machine's admin
+                        "LOOPLAB_LOCAL_ROLE", "admin")));
     }
 
     @AfterAll

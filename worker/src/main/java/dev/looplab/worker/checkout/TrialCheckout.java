@@ -23,6 +23,28 @@ public final class TrialCheckout {
     }
 
     /**
+     * Where to fetch a task's lineage from: {@code requested} (the run request's URL or path) when it is a URL or a
+     * path this host has; else, for a worker that joined a platform at {@code platformUrl}, that platform's git
+     * endpoint ({@code <platformUrl>/git/<task>.git}), so a platform without {@code LOOPLAB_LINEAGE_URL}, which
+     * names its own repository path, still serves workers on other hosts; else {@code requested} unchanged (its
+     * checkout then fails naming it).
+     */
+    public static String where(String requested, String task, Optional<String> platformUrl) {
+        if (requested.contains("://") || platformUrl.filter(u -> !u.isBlank()).isEmpty()) {
+            return requested;
+        }
+        try {
+            if (Files.exists(Path.of(requested))) {
+                return requested;
+            }
+        } catch (java.nio.file.InvalidPathException e) {
+            // not a path of this host either: the platform's endpoint it is
+        }
+        String base = platformUrl.get().strip().replaceAll("/+$", "");
+        return base + "/git/" + task + ".git";
+    }
+
+    /**
      * Clones {@code lineageUrl} into {@code dir} (which must not exist or be empty) and checks out
      * {@code commit} detached; fails with {@link CheckoutException} naming the url and commit.
      */

@@ -91,6 +91,7 @@ public final class TrialRunner {
     private volatile EnvironmentFingerprint machine;
 
     private final java.util.Optional<dev.looplab.access.PlatformToken> lineageToken;
+    private final java.util.Optional<String> platformUrl;
 
     public TrialRunner(Settings settings, TaskResolver tasks, ArtifactSink artifacts, TrialEvents events) {
         this(settings, tasks, artifacts, events, java.util.Optional.empty());
@@ -99,7 +100,18 @@ public final class TrialRunner {
     /** The same, fetching trial commits with {@code lineageToken} from a platform that asks for one. */
     public TrialRunner(Settings settings, TaskResolver tasks, ArtifactSink artifacts, TrialEvents events,
                        java.util.Optional<dev.looplab.access.PlatformToken> lineageToken) {
+        this(settings, tasks, artifacts, events, lineageToken, java.util.Optional.empty());
+    }
+
+    /**
+     * The same, for a worker that joined the platform at {@code platformUrl}: a lineage path of the platform's host
+     * that this host lacks is fetched from that platform's git endpoint ({@link TrialCheckout#where}).
+     */
+    public TrialRunner(Settings settings, TaskResolver tasks, ArtifactSink artifacts, TrialEvents events,
+                       java.util.Optional<dev.looplab.access.PlatformToken> lineageToken,
+                       java.util.Optional<String> platformUrl) {
         this.lineageToken = lineageToken;
+        this.platformUrl = platformUrl;
         this.settings = settings;
         this.tasks = tasks;
         this.artifacts = artifacts;
@@ -173,7 +185,8 @@ public final class TrialRunner {
         Evaluator evaluator = task.evaluator();
         progress.evaluator = evaluator;
 
-        TrialCheckout.checkout(request.lineageUrl(), request.commit(), dirs.checkout(), lineageToken);
+        TrialCheckout.checkout(TrialCheckout.where(request.lineageUrl(), request.task(), platformUrl), request.commit(),
+                dirs.checkout(), lineageToken);
         Path recipeDir = locateRecipe(dirs.checkout(), task);
         TrainingData trainingData = data.trainingData(evaluator);
         progress.dataSha256 = trainingData.sha256();

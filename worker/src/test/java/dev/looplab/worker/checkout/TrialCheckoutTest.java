@@ -67,4 +67,20 @@ class TrialCheckoutTest {
                 .hasMessageContaining("abc123")
                 .hasMessageContaining("40-hex");
     }
+
+    @Test
+    void givenALineagePathThisHostLacks_whenTheWorkerJoinedAPlatform_thenItFetchesFromThePlatformsGitEndpoint()
+            throws Exception {
+        Path here = Files.createDirectories(dir.resolve("golf-mini.git"));
+        java.util.Optional<String> platform = java.util.Optional.of("http://platform.example:8080/");
+
+        assertThat(TrialCheckout.where("/srv/looplab/lineage/golf-mini.git", "golf-mini", platform))
+                .isEqualTo("http://platform.example:8080/git/golf-mini.git");
+        assertThat(TrialCheckout.where(here.toString(), "golf-mini", platform)).as("a path this host has")
+                .isEqualTo(here.toString());
+        assertThat(TrialCheckout.where("http://other:9000/git/golf-mini.git", "golf-mini", platform))
+                .as("a URL the platform was configured with").isEqualTo("http://other:9000/git/golf-mini.git");
+        assertThat(TrialCheckout.where("/srv/looplab/lineage/golf-mini.git", "golf-mini", java.util.Optional.empty()))
+                .as("no platform joined: the request's own location").isEqualTo("/srv/looplab/lineage/golf-mini.git");
+    }
 }

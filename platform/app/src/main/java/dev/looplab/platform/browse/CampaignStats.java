@@ -169,7 +169,9 @@ class CampaignStats {
                 counts.recorded(), counts.scored(), thinned, keeps, points, counts.firstAtMs(), counts.lastAtMs());
     }
 
-    List<CampaignSummary> summaries() {
+    /** Every campaign's summary, oldest first; {@code only} (when not null) narrows every query to that campaign. */
+    List<CampaignSummary> summaries(String only) {
+        List<Object> params = only == null ? List.of() : List.of(only);
         record Counts(long trials, long recorded, long keeps, long failures, long inFlight, long lastHour,
                       Long lastAtMs, Long firstAtMs, boolean imported) {
         }
@@ -182,7 +184,7 @@ class CampaignStats {
                 + " count(*) filter (where " + COMPETING + " and recorded_at > now() - interval '1 hour'),"
                 + " max(recorded_at), min(recorded_at),"
                 + " bool_or(evaluator like 'imported:%')"
-                + " from trial group by campaign_id", List.of(), rs -> {
+                + " from trial" + (only == null ? "" : " where campaign_id = ?") + " group by campaign_id", params, rs -> {
                     Map<String, Counts> out = new HashMap<>();
                     while (rs.next()) {
                         out.put(rs.getString(1), new Counts(rs.getLong(2), rs.getLong(3), rs.getLong(4),
@@ -193,7 +195,8 @@ class CampaignStats {
                 });
         Map<String, Long> workers = queries.query("select t.campaign_id, count(distinct a.worker) from trial_attempt a"
                 + " join trial t on t.id = a.trial_id where a.ended_at is null and a.worker is not null"
-                + " and a.lease_expires_at > now() group by t.campaign_id", List.of(), rs -> {
+                + " and a.lease_expires_at > now()" + (only == null ? "" : " and t.campaign_id = ?")
+                + " group by t.campaign_id", params, rs -> {
                     Map<String, Long> out = new HashMap<>();
                     while (rs.next()) {
                         out.put(rs.getString(1), rs.getLong(2));
@@ -201,8 +204,8 @@ class CampaignStats {
                     return out;
                 });
         Map<String, List<Double>> keeps = queries.query("select campaign_id, score from trial where status = 'keep'"
-                + " and score is not null and " + COMPETING + " order by campaign_id, recorded_at, length(id), id",
-                List.of(), rs -> {
+                + " and score is not null and " + COMPETING + (only == null ? "" : " and campaign_id = ?")
+                + " order by campaign_id, recorded_at, length(id), id", params, rs -> {
                     Map<String, List<Double>> out = new HashMap<>();
                     while (rs.next()) {
                         out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getDouble(2));
@@ -210,15 +213,17 @@ class CampaignStats {
                     return out;
                 });
         Map<String, String> directions = queries.query("select campaign_id, max(direction) from trial"
-                + " where direction is not null group by campaign_id", List.of(), rs -> {
+                + " where direction is not null" + (only == null ? "" : " and campaign_id = ?")
+                + " group by campaign_id", params, rs -> {
                     Map<String, String> out = new HashMap<>();
                     while (rs.next()) {
                         out.put(rs.getString(1), rs.getString(2));
                     }
                     return out;
                 });
-        List<Campaign> all = QuarkusTransaction.requiringNew().call(() -> campaigns.listAll(
-                io.quarkus.panache.common.Sort.ascending("createdAt").and("id")));
+        List<Campaign> all = QuarkusTransaction.requiringNew().call(() -> only == null ? campaigns.listAll(
+                io.quarkus.panache.common.Sort.ascending("createdAt").and("id"))
+                : campaigns.findByIdOptional(only).map(List::of).orElse(List.of()));
         List<CampaignSummary> out = new ArrayList<>();
         Counts none = new Counts(0, 0, 0, 0, 0, 0, null, null, false);
         for (Campaign c : all) {

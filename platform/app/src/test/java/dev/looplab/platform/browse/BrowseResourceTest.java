@@ -209,6 +209,77 @@ class BrowseResourceTest {
         assertThat(mine).containsEntry("trials", 6).containsEntry("keeps", 2).containsEntry("inFlight", 1);
         assertThat(summaries.getList("find { it.campaign == '" + CAMPAIGN + "' }.sparkline", Float.class))
                 .as("JSON numbers read as floats").containsExactly(3.9f, 3.7f);
+
+        JsonPath one = given().get("/api/campaign-summaries?campaign=" + CAMPAIGN).then().statusCode(200).extract()
+                .jsonPath();
+        assertThat(one.getList("campaign")).containsExactly(CAMPAIGN);
+        assertThat(one.getMap("[0]")).as("the same numbers as in the whole list").isEqualTo(mine);
+        given().get("/api/campaign-summaries?campaign=no-such-campaign").then().statusCode(404)
+                .body(containsString("unknown campaign 'no-such-campaign'"));
+    }
+
+    @Test
+    void bestSoFarIsThinnedToMaxPointsKeepingEveryKeepAndEachStretchsExtremes() {
+        // a campaign of a baseline and 60 proposals: keeps at 10 and 40, a high outlier at 25, a low discard at 33
+        String thin = "browse-thin";
+        List<String> id = QuarkusTransaction.requiringNew().call(() -> {
+            List<String> out = new java.util.ArrayList<>();
+            for (int i = 0; i <= 60; i++) {
+                out.add(trials.nextTrialId());
+            }
+            return out;
+        });
+        Instant t0 = Instant.now().minusSeconds(3_600);
+        QuarkusTransaction.requiringNew().run(() -> {
+            Campaign c = new Campaign();
+            c.id = thin;
+            c.task = "golf-mini";
+            c.rootTrialId = id.get(0);
+            c.bestTrialId = id.get(40);
+            c.bestScore = 3.5;
+            campaigns.persist(c);
+            for (int i = 0; i <= 60; i++) {
+                Trial t = new Trial();
+                t.id = id.get(i);
+                t.campaignId = thin;
+                t.task = "golf-mini";
+                t.kind = i == 0 ? Trial.KIND_ROOT : Trial.KIND_PROPOSAL;
+                t.parentTrialId = i == 0 ? null : id.get(0);
+                t.specialist = i == 0 ? "baseline" : "optimizer";
+                t.surface = "optimizer";
+                t.feedback = "Verdict";
+                t.hypothesis = "trial " + i;
+                boolean keep = i == 0 || i == 10 || i == 40;
+                t.status = keep ? TrialStatus.keep : TrialStatus.discard;
+                t.score = i == 0 ? 5.0 : i == 10 ? 3.8 : i == 40 ? 3.5 : i == 25 ? 9.0 : i == 33 ? 3.6
+                        : 4.0 + (i % 7) * 0.1;
+                t.direction = "lower";
+                t.createdAt = t0.plusSeconds(10L * i);
+                t.recordedAt = t0.plusSeconds(10L * i + 5);
+                trials.persist(t);
+            }
+        });
+
+        JsonPath all = given().get("/api/campaigns/" + thin + "/best-so-far").then().statusCode(200).extract()
+                .jsonPath();
+        assertThat(all.getBoolean("thinned")).isFalse();
+        assertThat(all.getList("points")).hasSize(61);
+
+        JsonPath series = given().get("/api/campaigns/" + thin + "/best-so-far?max_points=10").then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(series.getBoolean("thinned")).isTrue();
+        assertThat(series.getLong("recorded")).isEqualTo(61);
+        assertThat(series.getLong("scored")).isEqualTo(61);
+        assertThat(series.getList("keeps.trialId")).containsExactly(id.get(0), id.get(10), id.get(40));
+        List<String> points = series.getList("points.trialId");
+        assertThat(points.size()).as("at most max_points").isLessThanOrEqualTo(10);
+        assertThat(points).as("every keep, the outlier and the low discard survive the thinning")
+                .contains(id.get(0), id.get(10), id.get(40), id.get(25), id.get(33));
+        assertThat(series.getList("points.index", Long.class)).isSorted().contains(1L, 11L, 26L, 34L, 41L);
+        assertThat(series.getList("points.best", Double.class)).as("the best never gets worse").isSortedAccordingTo(
+                java.util.Comparator.reverseOrder());
+        given().get("/api/campaigns/" + thin + "/best-so-far?max_points=9").then().statusCode(400)
+                .body(containsString("max_points"));
     }
 
     @Test

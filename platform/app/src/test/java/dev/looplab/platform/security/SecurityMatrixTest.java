@@ -136,7 +136,8 @@ class SecurityMatrixTest {
         all.add(write("POST", "/api/imports", "/api/imports", Role.ADMIN,
                 "{\"format\":\"no-such-format\",\"path\":\"/nonexistent\"}"));
         all.add(readAny("/api/exports/{campaign}", "/api/exports/" + CAMPAIGN + "?format=arr"));
-        // tokens
+        // tokens, and who the caller is
+        all.add(read("/api/me", "/api/me"));
         all.add(new Endpoint("GET", "/api/tokens", "/api/tokens", Role.ADMIN, null, true));
         all.add(write("POST", "/api/tokens", "/api/tokens", Role.ADMIN, "{\"name\":\"\",\"role\":\"viewer\"}"));
         all.add(write("DELETE", "/api/tokens/{name}", "/api/tokens/no-such-token", Role.ADMIN, null));
@@ -216,6 +217,18 @@ class SecurityMatrixTest {
         assertThat(viewerRow.path("role").asText()).isEqualTo("viewer");
         assertThat(viewerRow.path("lastUsedAt").isNull()).isFalse();
         assertThat(list.body()).doesNotContain(viewer);
+    }
+
+    @Test
+    void givenEachRolesToken_whenAskingWhoAmI_thenTheTokensNameAndHighestRoleComeBack() throws Exception {
+        for (Role role : Role.values()) {
+            Reply me = call("GET", "/api/me", callers.get(role.id()), null);
+            assertThat(me.status()).as(me.body()).isEqualTo(200);
+            JsonNode body = JSON.readTree(me.body());
+            assertThat(body.path("name").asText()).isEqualTo("matrix-" + role.id());
+            assertThat(body.path("role").asText()).isEqualTo(role.id());
+            assertThat(body.path("token").asBoolean()).isTrue();
+        }
     }
 
     @Test
