@@ -130,7 +130,7 @@ function BestSoFarSection({ campaign, load }) {
             <div class="chart" ref={box} aria-label="best score after each trial, with keeps and the noise band" role="img" />
             <p class="caption">
               {data.scored} scored of {data.recorded} recorded trials{data.thinned ? ` (${data.points.length} drawn: each stretch's lowest and highest, every keep)` : ''};
-              {' '}{data.keeps.length} keeps (green);{' '}
+              {' '}{data.keepCount ?? data.keeps.length} keeps (green{data.keepsThinned ? `; ${data.keeps.length} drawn, each stretch's first and last` : ''});{' '}
               {data.noiseFloor ? `band: best ± 2σ = ± ${data.noiseFloor.band.toPrecision(3)}` : 'noise band once the baseline ran with two seeds'}.
               Click a dot to open its trial.
             </p>

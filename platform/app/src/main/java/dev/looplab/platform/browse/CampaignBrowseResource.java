@@ -120,7 +120,8 @@ public class CampaignBrowseResource {
     @Operation(summary = "The best score after each recorded trial, over trial index and time, with keeps and the noise floor")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = BestSoFar.class)))
     public Response bestSoFar(@PathParam("campaign") String campaign,
-                               @Parameter(description = "at most this many scored points (keeps always kept), 10 to 100000, default 2000")
+                               @Parameter(description = "at most this many scored points, 10 to 100000, default 2000; every keep is among them unless keeps"
+                                       + " alone would fill more than half (then each stretch's first and last keep)")
                                @QueryParam("max_points") String maxPoints) {
         long start = System.nanoTime();
         int bounded = Params.wholeNumber("max_points", maxPoints, 10, 100_000, 2_000);

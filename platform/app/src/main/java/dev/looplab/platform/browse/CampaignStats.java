@@ -113,8 +113,10 @@ class CampaignStats {
 
     /**
      * The campaign's search progress, reduced in PostgreSQL: the trials are numbered in recording order by a window
-     * function and only the keeps and, per equal stretch of the trial index, the lowest and highest score of the
-     * other scored trials come back (at most {@code maxPoints} rows), so 100,000 trials are not carried into Java.
+     * function, which also carries the best score after each, and only the keeps and, per equal stretch of the trial
+     * index, the lowest and highest score of the other scored trials come back (at most {@code maxPoints} rows), so
+     * 100,000 trials are not carried into Java. When the keeps alone would take more than half of {@code maxPoints},
+     * each stretch keeps its first and last keep only: the line is then exact at every stretch's end.
      */
     BestSoFar bestSoFar(Campaign campaign, int maxPoints) {
         String direction = direction(campaign.id);
@@ -128,22 +130,29 @@ class CampaignStats {
                             nullableMillis(rs.getTimestamp(4)), nullableMillis(rs.getTimestamp(5)));
                 });
         boolean thinned = counts.scored() > maxPoints;
-        // every keep, then the trials in equal stretches of the trial index: each stretch's lowest and highest score
-        // among the other scored trials, so an outlier stays visible however many trials there are. One sort (the
-        // numbering) and one hash aggregate; unthinned, each stretch is one trial
-        long stretches = thinned ? Math.max(1, (maxPoints - counts.keeps()) / 2) : Math.max(1, counts.recorded());
+        boolean keepsThinned = thinned && counts.keeps() > maxPoints / 2;
+        // every keep (or each stretch's first and last), then the trials in equal stretches of the trial index: each
+        // stretch's lowest and highest score among the other scored trials, so an outlier stays visible however many
+        // trials there are. One sort (the numbering) and one hash aggregate; unthinned, each stretch is one trial
+        long stretches = !thinned ? Math.max(1, counts.recorded())
+                : keepsThinned ? Math.max(1, maxPoints / 4) : Math.max(1, (maxPoints - counts.keeps()) / 2);
+        String running = directionOf(direction) == Direction.higher ? "max" : "min";
         List<BestSoFar.Step> keeps = new ArrayList<>();
         List<BestSoFar.Point> points = new ArrayList<>();
         queries.query("with numbered as materialized (select id, specialist, score, status = 'keep' as keep,"
-                + " recorded_at, test_score, row_number() over (order by recorded_at, length(id), id) as idx"
-                + " from trial where campaign_id = ? and " + COMPETING + " and recorded_at is not null),"
-                + " picked as (select (min(array[score, idx]))[2] as low, (max(array[score, -idx]))[2] as high"
-                + " from numbered where score is not null and not keep group by (idx - 1) * ? / ?)"
-                + " select id, specialist, score, keep, recorded_at, test_score, idx from numbered"
-                + " where score is not null and (keep or idx in (select low from picked union select -high from picked))"
-                + " order by idx",
-                List.of(campaign.id, stretches, Math.max(1, counts.recorded())), rs -> {
-                    Double best = null;
+                + " recorded_at, test_score, row_number() over w as idx,"
+                + " " + running + "(score) filter (where status = 'keep') over w as best"
+                + " from trial where campaign_id = ? and " + COMPETING + " and recorded_at is not null"
+                + " window w as (order by recorded_at, length(id), id)),"
+                + " picked as (select (min(array[score, idx]) filter (where not keep))[2] as low,"
+                + " (max(array[score, -idx]) filter (where not keep))[2] as high,"
+                + " min(idx) filter (where keep) as first_keep, max(idx) filter (where keep) as last_keep"
+                + " from numbered where score is not null group by (idx - 1) * ? / ?)"
+                + " select id, specialist, score, keep, recorded_at, test_score, idx, best from numbered"
+                + " where score is not null and ((keep and ?) or idx in (select low from picked"
+                + " union select -high from picked union select first_keep from picked union select last_keep"
+                + " from picked)) order by idx",
+                List.of(campaign.id, stretches, Math.max(1, counts.recorded()), !keepsThinned), rs -> {
                     while (rs.next()) {
                         String id = rs.getString(1);
                         double score = rs.getDouble(3);
@@ -151,11 +160,11 @@ class CampaignStats {
                         long atMs = millis(rs.getTimestamp(5));
                         long index = rs.getLong(7);
                         if (keep) {
-                            best = score;
                             keeps.add(new BestSoFar.Step(index, atMs, id, score, BrowseQueries.nullableDouble(rs, 6),
                                     rs.getString(2)));
                         }
-                        points.add(new BestSoFar.Point(index, atMs, id, score, best, keep));
+                        points.add(new BestSoFar.Point(index, atMs, id, score, BrowseQueries.nullableDouble(rs, 8),
+                                keep));
                     }
                     return null;
                 });
@@ -166,7 +175,8 @@ class CampaignStats {
         return new BestSoFar(campaign.id, direction, baseline,
                 noise == null ? null : new BestSoFar.NoiseFloor(noise.sigma(), noise.runs(), noise.mean(),
                         2 * noise.sigma()),
-                counts.recorded(), counts.scored(), thinned, keeps, points, counts.firstAtMs(), counts.lastAtMs());
+                counts.recorded(), counts.scored(), thinned, counts.keeps(), keepsThinned, keeps, points,
+                counts.firstAtMs(), counts.lastAtMs());
     }
 
     /** Every campaign's summary, oldest first; {@code only} (when not null) narrows every query to that campaign. */

@@ -278,6 +278,28 @@ class BrowseResourceTest {
         assertThat(series.getList("points.index", Long.class)).isSorted().contains(1L, 11L, 26L, 34L, 41L);
         assertThat(series.getList("points.best", Double.class)).as("the best never gets worse").isSortedAccordingTo(
                 java.util.Comparator.reverseOrder());
+        assertThat(series.getBoolean("keepsThinned")).isFalse();
+        assertThat(series.getLong("keepCount")).isEqualTo(3);
+        assertThat(series.getDouble("points.find { it.trialId == '" + id.get(33) + "' }.best"))
+                .as("the best after trial 33 is keep 10's").isEqualTo(3.8);
+
+        // keeps that would fill more than half the points are thinned too: each stretch's first and last keep stay
+        QuarkusTransaction.requiringNew().run(() -> {
+            for (int i = 41; i <= 60; i++) {
+                Trial t = trials.findById(id.get(i));
+                t.status = TrialStatus.keep;
+                t.score = 3.5 - i * 0.01;
+            }
+        });
+        JsonPath dense = given().get("/api/campaigns/" + thin + "/best-so-far?max_points=12").then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(dense.getLong("keepCount")).isEqualTo(23);
+        assertThat(dense.getBoolean("keepsThinned")).isTrue();
+        assertThat(dense.getList("points")).as("at most max_points").hasSizeLessThanOrEqualTo(12);
+        assertThat(dense.getList("keeps.trialId")).as("the first keep and the last (the best) stay")
+                .contains(id.get(0), id.get(60)).hasSizeLessThan(23);
+        assertThat(dense.getDouble("points[-1].best")).as("the line ends at the best").isCloseTo(2.9,
+                org.assertj.core.data.Offset.offset(1e-9));
         given().get("/api/campaigns/" + thin + "/best-so-far?max_points=9").then().statusCode(400)
                 .body(containsString("max_points"));
     }
