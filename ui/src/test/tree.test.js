@@ -34,3 +34,34 @@ test('a node the server folded counts the trials it hides, and its fetched subtr
   assert.deepEqual(visibleIds(tree, new Set()), ['0', '1', '3', '4', '2', '5']);
   assert.equal(subtreeSizes(tree).get('0'), 7, 'still every trial: 5 hides 6');
 });
+
+test('the linear hierarchy gives the tidy layout d3 hierarchy gives, depths and heights included', async () => {
+  const { hierarchy, tree: tidyTree } = await import('d3-hierarchy');
+  const { linearHierarchy } = await import('../main/web/src/tree/canvas.js');
+  // a long chain (the path to the best) with side branches of varied depth
+  const children = new Map();
+  let next = 1;
+  let seed = 7;
+  const random = () => { seed = (seed * 16807) % 2147483647; return seed / 2147483647; };
+  const grow = (id, depth) => {
+    const kids = [];
+    const n = depth > 6 ? 0 : Math.floor(random() * 3);
+    for (let i = 0; i < n; i++) { const c = next++; kids.push(c); grow(c, depth + 1); }
+    children.set(id, kids);
+  };
+  let chain = 0;
+  for (let i = 0; i < 300; i++) {
+    const c = next++;
+    const side = next++;
+    children.set(chain, [c, side]);
+    grow(side, 1);
+    chain = c;
+  }
+  const childrenOf = (id) => children.get(id) || [];
+  const layout = (root) => tidyTree().nodeSize([14, 56]).separation((a, b) => (a.parent === b.parent ? 1 : 1.5))(root);
+  const expected = layout(hierarchy(0, childrenOf));
+  const actual = layout(linearHierarchy(0, childrenOf));
+  const shape = (root) => { const out = []; root.each((d) => out.push([d.data, d.depth, d.height, d.x, d.y])); return out; };
+  assert.ok(next > 600);
+  assert.deepEqual(shape(actual), shape(expected));
+});

@@ -9,6 +9,37 @@ const ROW = 14;   // vertical distance between siblings
 const COL = 56;   // horizontal distance between generations
 const R = 4;
 
+/**
+ * d3's hierarchy(rootData, childrenOf) built in linear time. d3's own sets each node's height by walking up its
+ * ancestors in pre-order, which is quadratic on a long chain: the 21,000-trial path to the best of a 100,000-trial
+ * campaign took about 0.6 s of the tree's first paint. Same nodes, depths and heights; the tidy layout is the same.
+ */
+export function linearHierarchy(rootData, childrenOf) {
+  const Node = hierarchy(rootData, () => null).constructor;
+  const root = new Node(rootData);
+  const order = [];
+  const stack = [root];
+  while (stack.length) {
+    const node = stack.pop();
+    order.push(node);
+    const kids = childrenOf(node.data);
+    if (kids && kids.length) {
+      node.children = kids.map((d) => {
+        const child = new Node(d);
+        child.parent = node;
+        child.depth = node.depth + 1;
+        return child;
+      });
+      for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]);
+    }
+  }
+  for (let i = order.length - 1; i > 0; i--) {
+    const node = order[i];
+    if (node.parent.height < node.height + 1) node.parent.height = node.height + 1;
+  }
+  return root;
+}
+
 export class TreeCanvas {
   constructor(canvas, { onOpen, onToggle, onHover }) {
     this.canvas = canvas;
@@ -48,7 +79,7 @@ export class TreeCanvas {
     const { tree, folded } = model;
     const shown = new Set(visible);
     const rootData = tree.root;
-    const h = hierarchy(rootData, (id) => (folded.has(id) ? null : (tree.children.get(id) || []).filter((c) => shown.has(c))));
+    const h = linearHierarchy(rootData, (id) => (folded.has(id) ? null : (tree.children.get(id) || []).filter((c) => shown.has(c))));
     tidyTree().nodeSize([ROW, COL]).separation((a, b) => (a.parent === b.parent ? 1 : 1.5))(h);
     this.points = [];
     this.index = new Map();
