@@ -87,8 +87,11 @@ class BrowseQueries {
         List<Object> params = new ArrayList<>(where.params());
         params.add(size);
         params.add((long) page * size);
-        return query("select " + ROW_COLUMNS + " from trial where " + where.sql() + " order by "
-                + orderBy(filter.order()) + " limit ? offset ?", params, rs -> {
+        // the page's ids first, from the narrow rows the order reads; then the wide columns of those rows only, so a
+        // deep page does not read and cut the hypothesis and feedback of every row it skips
+        return query("with page as (select id from trial where " + where.sql() + " order by " + orderBy(filter.order())
+                + " limit ? offset ?) select " + ROW_COLUMNS + " from trial join page using (id) order by "
+                + orderBy(filter.order()), params, rs -> {
             List<TrialRow> rows = new ArrayList<>();
             while (rs.next()) {
                 rows.add(row(rs));
