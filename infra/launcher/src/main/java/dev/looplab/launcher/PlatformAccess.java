@@ -57,6 +57,14 @@ final class PlatformAccess {
         return builder;
     }
 
+    /**
+     * Sets the token this process's commands send, as if LOOPLAB_TOKEN held it: for a test that runs the commands
+     * in its own JVM against a stack whose LOOPLAB_HOME is not this process's.
+     */
+    static void useToken(Optional<PlatformToken> token) {
+        fromEnvironment = token;
+    }
+
     private static Optional<PlatformToken> process() {
         Optional<PlatformToken> known = fromEnvironment;
         if (known == null) {

@@ -40,6 +40,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -72,6 +73,8 @@ class LooplabUpIT {
         // the admin token looplab up would create, known to the test; the worker and proposer get the secret itself
         // in their environment (LOOPLAB_TOKEN), the hardest case for keeping it out of every record
         dev.looplab.access.PlatformToken.write(PlatformAccess.adminTokenFile(home), ADMIN_SECRET);
+        // the commands this test runs in its own JVM (looplab replay) send it, as the same machine's CLI would
+        PlatformAccess.useToken(Optional.of(dev.looplab.access.PlatformToken.fromFile(PlatformAccess.adminTokenFile(home))));
         // one noise run: the baseline twice gives the campaign its noise floor at the least cost
         stack = Stack.start(new Stack.Settings(root, home, LocalPorts.free(), CAMPAIGN, TASK, 30, true,
                 Map.of("LOOPLAB_NOISE_RUNS", "1", "LOOPLAB_TOKEN", ADMIN_SECRET)));
