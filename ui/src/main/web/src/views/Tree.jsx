@@ -154,7 +154,7 @@ function TreeBody({ data, focus, openSubtree }) {
         <p class="selected-node" aria-live="polite">Selected: <TrialLink id={sel.id}>trial {sel.id}</TrialLink> <StatusBadge status={sel.status} /> {sel.specialist}, score {fmt(sel.score)}
           {(tree.children.has(sel.id) || hidesTrials(sel)) && <> · {(sizes.get(sel.id) - 1).toLocaleString()} below · <button class="link" onClick={() => toggle(sel.id)}>{hidesTrials(sel) ? `open the ${sel.hidden.toLocaleString()} not drawn` : folded.has(sel.id) ? 'unfold' : 'fold'}</button></>}</p>)}
       <details class="chain-list">
-        <summary>Chain from the root to the best ({data.bestChain.length} trials)</summary>
+        <summary>Chain from the root to the best ({data.bestChain.length} {data.bestChain.length === 1 ? 'trial' : 'trials'})</summary>
         <ol>{data.bestChain.slice(-200).map((id) => <li><TrialLink id={id}>trial {id}</TrialLink> <StatusBadge status={node(id)?.status} /> {fmt(node(id)?.score)}</li>)}</ol>
       </details>
     </>
