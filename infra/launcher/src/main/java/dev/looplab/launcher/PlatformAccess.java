@@ -59,7 +59,8 @@ final class PlatformAccess {
 
     /**
      * Sets the token this process's commands send, as if LOOPLAB_TOKEN held it: for a test that runs the commands
-     * in its own JVM against a stack whose LOOPLAB_HOME is not this process's.
+     * in its own JVM against a stack whose LOOPLAB_HOME is not this process's. Null reads the environment again
+     * (the test's stack is gone: a later test's commands must not send its token).
      */
     static void useToken(Optional<PlatformToken> token) {
         fromEnvironment = token;

@@ -82,6 +82,8 @@ class LooplabUpIT {
 
     @AfterAll
     static void stopLooplab() {
+        // the ITs after this one share the JVM: their commands read their own environment again
+        PlatformAccess.useToken(null);
         if (stack != null) {
             List<Long> pids = stack.appPids();
             stack.close();
