@@ -36,6 +36,6 @@ public class CallerResource {
         Role highest = Arrays.stream(Role.values()).filter(r -> identity.hasRole(r.id()))
                 .max(Comparator.comparingInt(r -> r.implied().size())).orElse(Role.VIEWER);
         String name = identity.getPrincipal().getName();
-        return new Caller(name, highest.id(), !java.util.Set.of("local", "anonymous", "auth-off").contains(name));
+        return new Caller(name, highest.id(), !TokenAuthMechanism.WITHOUT_TOKEN.contains(name));
     }
 }

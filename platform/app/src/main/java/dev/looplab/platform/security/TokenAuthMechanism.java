@@ -27,6 +27,12 @@ public class TokenAuthMechanism implements HttpAuthenticationMechanism {
     private static final ChallengeData BEARER = new ChallengeData(401, "WWW-Authenticate", "Bearer realm=\"looplab\"");
     private static final ChallengeData BASIC = new ChallengeData(401, "WWW-Authenticate", "Basic realm=\"looplab\"");
 
+    /** The names of the identities this mechanism gives a request that sent no token. */
+    static final String AUTH_OFF = "auth-off";
+    static final String LOCAL = "local";
+    static final String ANONYMOUS = "anonymous";
+    static final Set<String> WITHOUT_TOKEN = Set.of(AUTH_OFF, LOCAL, ANONYMOUS);
+
     @Inject
     AuthConfig config;
     @Inject
@@ -44,15 +50,15 @@ public class TokenAuthMechanism implements HttpAuthenticationMechanism {
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identities) {
         if (!config.enabled()) {
-            return Uni.createFrom().item(TokenIdentityProvider.identity("auth-off", Role.ADMIN));
+            return Uni.createFrom().item(TokenIdentityProvider.identity(AUTH_OFF, Role.ADMIN));
         }
         String secret = secret(context.request().getHeader("Authorization"));
         if (secret == null) {
             if (localRole != null) {
-                return Uni.createFrom().item(TokenIdentityProvider.identity("local", localRole));
+                return Uni.createFrom().item(TokenIdentityProvider.identity(LOCAL, localRole));
             }
             if (config.anonymousGit() && context.normalizedPath().startsWith("/git/")) {
-                return Uni.createFrom().item(TokenIdentityProvider.identity("anonymous", Role.VIEWER));
+                return Uni.createFrom().item(TokenIdentityProvider.identity(ANONYMOUS, Role.VIEWER));
             }
             return Uni.createFrom().optional(java.util.Optional.empty());
         }
